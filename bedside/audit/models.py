@@ -1,0 +1,78 @@
+"""The audit trail: one append-only row per read or write of PHI and per authentication event.
+
+Rows carry ids, never PHI. The table is append-only at the database level (triggers refuse
+UPDATE and DELETE, see migration 0002). `prev_hash`/`hash` are reserved for the hash chain
+that makes the trail tamper-evident; they are filled when rows are sealed (record issue).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class Action(models.TextChoices):
+    AUTH_LOGIN = "auth.login", "signed in"
+    AUTH_LOGIN_FAILED = "auth.login_failed", "sign-in failed"
+    AUTH_LOGOUT = "auth.logout", "signed out"
+    AUTH_MFA_USED = "auth.mfa_used", "MFA code accepted"
+    AUTH_MFA_FAILED = "auth.mfa_failed", "MFA code refused"
+    AUTH_MFA_ADDED = "auth.mfa_added", "MFA authenticator added"
+    AUTH_MFA_REMOVED = "auth.mfa_removed", "MFA authenticator removed"
+    AUTH_PASSWORD_CHANGED = "auth.password_changed", "password changed"
+    AUTH_PASSWORD_RESET = "auth.password_reset", "password reset"
+    AUTH_SESSION_EXPIRED = "auth.session_expired", "session expired (idle)"
+    AUTH_TOKEN_ISSUED = "auth.token_issued", "API token issued"
+    AUTH_TOKEN_REFUSED = "auth.token_refused", "API token refused"
+    AUTH_TOKEN_REVOKED = "auth.token_revoked", "API token revoked"
+    THREAD_CREATE = "thread.create", "thread created"
+    THREAD_VIEW = "thread.view", "thread viewed"
+    THREAD_LIST = "thread.list", "thread list viewed"
+    THREAD_ASSIGN = "thread.assign", "thread assigned"
+    THREAD_CLOSE = "thread.close", "thread closed"
+    THREAD_REOPEN = "thread.reopen", "thread reopened"
+    MESSAGE_SEND = "message.send", "message sent"
+    MESSAGE_REFUSED = "message.refused", "message refused by policy"
+    ATTACHMENT_ADD = "attachment.add", "attachment added"
+    ATTACHMENT_DOWNLOAD = "attachment.download", "attachment downloaded"
+    CONSENT_SIGN = "consent.sign", "consent signed"
+    CONSENT_REVOKE = "consent.revoke", "consent revoked"
+    CONSENT_VIEW = "consent.view", "consent viewed"
+    RELATIONSHIP_CREATE = "relationship.create", "care relationship recorded"
+    RELATIONSHIP_END = "relationship.end", "care relationship ended"
+    NOTIFICATION_SENT = "notification.sent", "notification sent"
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", "success"
+    FAILURE = "failure", "failure"
+    DENIED = "denied", "denied"
+
+
+class AuditEvent(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(default=timezone.now)
+    actor_id = models.BigIntegerField(null=True, help_text="User id; null for anonymous.")
+    actor_role = models.CharField(max_length=20, blank=True)
+    action = models.CharField(max_length=40, choices=Action.choices)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    patient_id = models.BigIntegerField(null=True, help_text="Whose record was touched.")
+    practice_id = models.BigIntegerField(null=True)
+    ip = models.GenericIPAddressField(null=True)
+    channel = models.CharField(max_length=10, default="web", help_text="web, api, worker, cli")
+    # Ids and codes only (e.g. {"reason": "consent_required"}); never text a person wrote.
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["patient_id", "at"], name="audit_patient_at"),
+            models.Index(fields=["actor_id", "at"], name="audit_actor_at"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} by {self.actor_id} on {self.object_type}:{self.object_id}"

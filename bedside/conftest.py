@@ -1,0 +1,115 @@
+"""Personas of ARCHITECTURE.md rule 9, built from the demo practice, and shared helpers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.core.cache import cache
+from django.test import Client
+
+from bedside.accounts.models import User
+from bedside.core.demo import demo_load, demo_password, demo_totp_secret
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache() -> Iterator[None]:
+    cache.clear()  # TOTP replay protection and rate limits live in the cache
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def demo(db: Any) -> dict[str, User]:
+    return demo_load()
+
+
+@pytest.fixture
+def dr_alice(demo: dict[str, User]) -> User:
+    return demo["alice"]
+
+
+@pytest.fixture
+def pat_bob(demo: dict[str, User]) -> User:
+    return demo["bob"]
+
+
+@pytest.fixture
+def dr_charlie(demo: dict[str, User]) -> User:
+    return demo["charlie"]
+
+
+@pytest.fixture
+def pat_dana(demo: dict[str, User]) -> User:
+    return demo["dana"]
+
+
+@pytest.fixture
+def staff_erin(demo: dict[str, User]) -> User:
+    return demo["erin"]
+
+
+@pytest.fixture
+def staff_nora(demo: dict[str, User]) -> User:
+    return demo["nora"]
+
+
+@pytest.fixture
+def aud_frank(demo: dict[str, User]) -> User:
+    return demo["frank"]
+
+
+@pytest.fixture
+def pat_gus(demo: dict[str, User]) -> User:
+    return demo["gus"]
+
+
+def totp_now(offset: int = 0) -> str:
+    """Return the demo TOTP code for the current period (OFFSET periods away)."""
+    return format_hotp_value(hotp_value(demo_totp_secret(), int(time.time()) // 30 + offset))
+
+
+@pytest.fixture
+def password() -> str:
+    return demo_password()
+
+
+@pytest.fixture
+def web_login() -> Callable[[User], Client]:
+    """Return a Django test client signed in as the user (MFA satisfied for non-patients)."""
+
+    def _login(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_token() -> Callable[[User], str]:
+    """Return a bearer token for the user, obtained through the real token endpoint."""
+
+    def _token(user: User) -> str:
+        cache.clear()
+        body: dict[str, str] = {"email": user.email, "password": demo_password()}
+        if user.needs_mfa:
+            body["otp"] = totp_now()
+        response = Client().post("/api/v1/auth/token", body, content_type="application/json")
+        assert response.status_code == 200, response.content
+        return str(response.json()["token"])
+
+    return _token
+
+
+@pytest.fixture
+def api(api_token: Callable[[User], str]) -> Callable[[User], Client]:
+    """Return a test client whose requests carry the user's bearer token."""
+
+    def _client(user: User) -> Client:
+        return Client(HTTP_AUTHORIZATION=f"Bearer {api_token(user)}")
+
+    return _client

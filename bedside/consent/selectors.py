@@ -1,0 +1,80 @@
+"""Reads about relationships and consent: the gate every message passes."""
+
+from __future__ import annotations
+
+from django.db.models import Max, QuerySet
+
+from bedside.accounts.models import Practice, User
+from bedside.consent.models import CareRelationship, ConsentDocument, ConsentSignature, Scope
+
+
+def relationship_active(*, patient: User, practice: Practice) -> CareRelationship | None:
+    return (
+        CareRelationship.objects.filter(patient=patient, practice=practice, ended_at__isnull=True)
+        .select_related("clinician")
+        .first()
+    )
+
+
+def practices_of_patient(*, patient: User) -> QuerySet[Practice]:
+    """Return the practices the patient has an established, unended relationship with."""
+    return Practice.objects.filter(
+        care_relationships__patient=patient, care_relationships__ended_at__isnull=True
+    ).distinct()
+
+
+def document_current(*, practice: Practice, scope: str) -> ConsentDocument | None:
+    return ConsentDocument.objects.filter(practice=practice, scope=scope).order_by("-version").first()
+
+
+def signature_live(*, patient: User, practice: Practice, scope: str) -> ConsentSignature | None:
+    """Return the patient's live signature of the *current* version of SCOPE, if any.
+
+    A signature of an older version does not count: a new version requires re-signing.
+    """
+    current = document_current(practice=practice, scope=scope)
+    if current is None:
+        return None
+    return (
+        ConsentSignature.objects.filter(
+            patient=patient, practice=practice, scope=scope, document=current,
+            revoked_at__isnull=True, superseded_at__isnull=True,
+        )
+        .select_related("document")
+        .first()
+    )
+
+
+def consent_status(*, patient: User, practice: Practice) -> list[dict[str, object]]:
+    """Return one row per scope the practice publishes: current document, live signature, stale flag."""
+    latest = {
+        row["scope"]: row["v"]
+        for row in ConsentDocument.objects.filter(practice=practice).values("scope").annotate(v=Max("version"))
+    }
+    documents = {
+        d.scope: d
+        for d in ConsentDocument.objects.filter(practice=practice)
+        if latest.get(d.scope) == d.version
+    }
+    signatures = {
+        s.scope: s
+        for s in ConsentSignature.objects.filter(
+            patient=patient, practice=practice, revoked_at__isnull=True, superseded_at__isnull=True
+        ).select_related("document")
+    }
+    rows: list[dict[str, object]] = []
+    for scope in Scope:
+        document = documents.get(scope.value)
+        if document is None:
+            continue
+        signature = signatures.get(scope.value)
+        rows.append(
+            {
+                "scope": scope.value,
+                "label": scope.label,
+                "document": document,
+                "signature": signature if signature and signature.document_id == document.pk else None,
+                "outdated_signature": signature if signature and signature.document_id != document.pk else None,
+            }
+        )
+    return rows

@@ -1,0 +1,160 @@
+"""Writes for care relationships and consent; each audited in the same transaction."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bedside.accounts.models import CARE_TEAM_ROLES, Practice, Role, User
+from bedside.audit.models import Action
+from bedside.audit.services import audit_record
+from bedside.consent.models import CareRelationship, ConsentDocument, ConsentSignature, VerificationMethod
+from bedside.consent.selectors import document_current
+from bedside.core.errors import Conflict, Forbidden, InvalidInput
+
+
+def _is_member(user: User, practice: Practice) -> bool:
+    return user.memberships.filter(practice=practice, is_active=True).exists()
+
+
+@transaction.atomic
+def relationship_create(
+    *,
+    actor: User,
+    patient: User,
+    practice: Practice,
+    method: str,
+    established_on: date,
+    clinician: User | None = None,
+    ip: str | None = None,
+) -> CareRelationship:
+    """Record that a patient has an established relationship with the practice (staff only)."""
+    if actor.role not in CARE_TEAM_ROLES or not _is_member(actor, practice):
+        raise Forbidden("Only the practice's care team can record a care relationship.")
+    if patient.role != Role.PATIENT:
+        raise InvalidInput("A care relationship is recorded for a patient account.", field="patient")
+    if method not in VerificationMethod.values:
+        raise InvalidInput(f"Unknown verification method {method!r}.", field="method")
+    if established_on > timezone.localdate():
+        raise InvalidInput("The establishing visit cannot be in the future.", field="established_on")
+    if clinician is not None and (clinician.role != Role.CLINICIAN or not _is_member(clinician, practice)):
+        raise InvalidInput("The clinician must be a clinician of this practice.", field="clinician")
+    try:
+        with transaction.atomic():
+            relationship = CareRelationship.objects.create(
+                patient=patient, practice=practice, clinician=clinician, method=method,
+                established_on=established_on, verified_by=actor,
+            )
+    except IntegrityError as exc:
+        raise Conflict("This patient already has an active relationship with the practice.") from exc
+    audit_record(
+        action=Action.RELATIONSHIP_CREATE, actor=actor, obj=relationship,
+        patient_id=patient.pk, practice_id=practice.pk, ip=ip, detail={"method": method},
+    )
+    return relationship
+
+
+@transaction.atomic
+def relationship_end(*, actor: User, relationship: CareRelationship, reason: str, ip: str | None = None) -> CareRelationship:
+    """End a relationship; messaging with the practice stops at once."""
+    if actor.role not in CARE_TEAM_ROLES or not _is_member(actor, relationship.practice):
+        raise Forbidden("Only the practice's care team can end a care relationship.")
+    updated = CareRelationship.objects.filter(pk=relationship.pk, ended_at__isnull=True).update(
+        ended_at=timezone.now(), ended_by=actor, end_reason=reason[:200]
+    )
+    if updated != 1:
+        raise Conflict("This relationship has already ended.")
+    relationship.refresh_from_db()
+    audit_record(
+        action=Action.RELATIONSHIP_END, actor=actor, obj=relationship,
+        patient_id=relationship.patient_id, practice_id=relationship.practice_id, ip=ip,
+    )
+    return relationship
+
+
+@transaction.atomic
+def consent_document_publish(
+    *, practice: Practice, scope: str, title: str, body: str, actor: User | None = None
+) -> ConsentDocument:
+    """Publish a new version of a scope's document; earlier signatures no longer count."""
+    body = body.strip()
+    if not body:
+        raise InvalidInput("A consent document needs its text.", field="body")
+    current = document_current(practice=practice, scope=scope)
+    if current is not None and current.body == body and current.title == title:
+        return current
+    return ConsentDocument.objects.create(
+        practice=practice, scope=scope, version=(current.version + 1) if current else 1,
+        title=title, body=body, sha256=ConsentDocument.digest(body), created_by=actor,
+    )
+
+
+def _normalise_name(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+@transaction.atomic
+def consent_sign(
+    *,
+    patient: User,
+    document: ConsentDocument,
+    typed_name: str,
+    ip: str | None = None,
+    user_agent: str = "",
+) -> ConsentSignature:
+    """E-sign the current version of a document: typed full name, time, IP and the text's SHA-256."""
+    if patient.role != Role.PATIENT:
+        raise Forbidden("Only patients sign consent documents.")
+    typed = " ".join(typed_name.split())
+    if not typed:
+        raise InvalidInput("Type your full name to sign.", field="typed_name")
+    if _normalise_name(typed) != _normalise_name(patient.full_name):
+        raise InvalidInput(
+            f"The name you typed does not match the name on your account ({patient.full_name}). "
+            "Type your full name exactly as shown.",
+            field="typed_name",
+        )
+    current = document_current(practice=document.practice, scope=document.scope)
+    if current is None or current.pk != document.pk:
+        raise Conflict("A newer version of this document has been published; please read and sign that one.")
+    # The stored digest must still match the text shown: a tampered document is never signable.
+    if ConsentDocument.digest(document.body) != document.sha256:
+        raise Conflict("This document cannot be signed right now; the practice has been told.")
+    now = timezone.now()
+    previous = ConsentSignature.objects.select_for_update().filter(
+        patient=patient, practice=document.practice, scope=document.scope,
+        revoked_at__isnull=True, superseded_at__isnull=True,
+    )
+    for old in previous:
+        if old.document_id == document.pk:
+            return old  # signing the same version twice is a no-op
+    previous.update(superseded_at=now)
+    signature = ConsentSignature.objects.create(
+        document=document, patient=patient, practice=document.practice, scope=document.scope,
+        typed_name=typed, signed_at=now, ip=ip, user_agent=user_agent[:300],
+        document_sha256=document.sha256,
+    )
+    audit_record(
+        action=Action.CONSENT_SIGN, actor=patient, obj=signature, patient_id=patient.pk,
+        practice_id=document.practice_id, ip=ip, detail={"scope": document.scope, "version": document.version},
+    )
+    return signature
+
+
+@transaction.atomic
+def consent_revoke(*, patient: User, signature: ConsentSignature, ip: str | None = None) -> ConsentSignature:
+    """Revoke a signature; checks made after this commit see no consent."""
+    updated = ConsentSignature.objects.filter(pk=signature.pk, patient=patient, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_ip=ip
+    )
+    if updated != 1:
+        raise Conflict("This consent was already revoked.")
+    signature.refresh_from_db()
+    audit_record(
+        action=Action.CONSENT_REVOKE, actor=patient, obj=signature, patient_id=patient.pk,
+        practice_id=signature.practice_id, ip=ip, detail={"scope": signature.scope},
+    )
+    return signature

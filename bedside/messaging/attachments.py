@@ -1,0 +1,150 @@
+"""Attachment intake: type by content, size and pixel limits, metadata stripped, encrypted at rest.
+
+Images are decoded and re-encoded with Pillow: that drops EXIF (GPS, device), XMP and
+comments, and proves the file is really an image (a polyglot does not survive re-encoding).
+PDFs are accepted by signature and stored unchanged (they are never rendered by bedside).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import secrets
+import unicodedata
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from bedside.core import crypto
+from bedside.core.errors import InvalidInput
+
+ALLOWED = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+MAX_FILES_PER_MESSAGE = 5
+
+
+@dataclass(frozen=True)
+class CleanFile:
+    filename: str
+    content_type: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def _sniff(data: bytes) -> str | None:
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    return None
+
+
+def safe_filename(name: str, content_type: str) -> str:
+    """Return a display name without paths or control characters, with the extension of the real type."""
+    base = os.path.basename(name.replace("\\", "/"))
+    base = unicodedata.normalize("NFKC", base)
+    base = re.sub(r"[^\w.\- ()]+", "_", base).strip(" ._") or "attachment"
+    stem = base.rsplit(".", 1)[0][:80] or "attachment"
+    return stem + ALLOWED[content_type]
+
+
+def _reencode_image(data: bytes, content_type: str) -> bytes:
+    max_pixels = settings.BEDSIDE_ATTACHMENT_MAX_PIXELS
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                width, height = probe.size
+                if width * height > max_pixels:
+                    raise InvalidInput(
+                        f"This image is too large ({width}×{height} pixels); the limit is {max_pixels:,} pixels.",
+                        field="attachments",
+                    )
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+                image = ImageOps.exif_transpose(image) or image
+                out = io.BytesIO()
+                if content_type == "image/jpeg":
+                    if image.mode not in ("RGB", "L"):
+                        image = image.convert("RGB")
+                    image.save(out, format="JPEG", quality=90, optimize=True)
+                else:
+                    image.save(out, format="PNG", optimize=False)
+                return out.getvalue()
+    except InvalidInput:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise InvalidInput(
+            f"This image is too large; the limit is {max_pixels:,} pixels.", field="attachments"
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise InvalidInput("This file says it is an image but cannot be read as one.", field="attachments") from exc
+
+
+def attachment_clean(*, name: str, data: bytes) -> CleanFile:
+    """Check one uploaded file and return what will be stored, or raise InvalidInput saying why."""
+    limit = settings.BEDSIDE_ATTACHMENT_MAX_BYTES
+    if len(data) == 0:
+        raise InvalidInput(f"{safe_filename(name, 'application/pdf')[:-4]!s}: the file is empty.", field="attachments")
+    if len(data) > limit:
+        raise InvalidInput(
+            f"A file is {len(data) / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB per file.",
+            field="attachments",
+        )
+    content_type = _sniff(data)
+    if content_type is None:
+        raise InvalidInput(
+            "Only photos (JPEG, PNG) and PDF documents can be attached; this file is neither.",
+            field="attachments",
+        )
+    if content_type.startswith("image/"):
+        data = _reencode_image(data, content_type)
+    elif b"%%EOF" not in data[-2048:]:
+        raise InvalidInput("This PDF is incomplete or damaged.", field="attachments")
+    return CleanFile(filename=safe_filename(name, content_type), content_type=content_type, data=data)
+
+
+def storage_dir() -> Path:
+    path = Path(settings.BEDSIDE_ATTACHMENT_DIR)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def blob_write(data: bytes) -> str:
+    """Encrypt DATA and write it atomically (temp file, fsync, rename); return its storage name."""
+    name = secrets.token_hex(20)
+    directory = storage_dir()
+    tmp = directory / f".{name}.tmp"
+    token = crypto.encrypt_bytes(data)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(token)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, directory / name)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InvalidInput(
+            "The attachment could not be saved (storage error). Nothing was sent; please try again.",
+            code="storage_error",
+        ) from exc
+    return name
+
+
+def blob_delete(name: str) -> None:
+    (storage_dir() / name).unlink(missing_ok=True)
+
+
+def blob_read(name: str) -> bytes:
+    return crypto.decrypt_bytes((storage_dir() / name).read_bytes())

@@ -1,0 +1,81 @@
+"""Reads for inboxes, queues and thread pages (no N+1: counts come from subqueries)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from bedside.accounts.models import Pool, User
+from bedside.messaging.access import threads_visible
+from bedside.messaging.models import Message, Thread, ThreadReadState
+
+
+def _with_unread(qs: QuerySet[Thread], user: User) -> QuerySet[Thread]:
+    last_read = ThreadReadState.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_at")[:1]
+    never = Value(datetime(1970, 1, 1, tzinfo=UTC), output_field=DateTimeField())
+    unread = Message.objects.filter(
+        thread=OuterRef("pk"), sent_at__gt=Coalesce(Subquery(last_read), never)
+    ).exclude(author_id=user.pk)
+    return qs.annotate(unread=Exists(unread))
+
+
+def thread_list_for_patient(*, user: User) -> QuerySet[Thread]:
+    return _with_unread(threads_visible(user), user).select_related("practice").order_by("-last_message_at", "-pk")
+
+
+def thread_queue(
+    *,
+    user: User,
+    status: str = "open",
+    pool_id: int | None = None,
+    assignee: str | None = None,
+    category: str | None = None,
+) -> QuerySet[Thread]:
+    """Return the care-team queue, oldest first (sorted by age), optionally filtered."""
+    qs = threads_visible(user)
+    if status in {"open", "closed"}:
+        qs = qs.filter(status=status)
+    if pool_id is not None:
+        qs = qs.filter(pool_id=pool_id)
+    if assignee == "me":
+        qs = qs.filter(assignee_id=user.pk)
+    elif assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    if category:
+        qs = qs.filter(category=category)
+    return _with_unread(qs, user).select_related("patient", "assignee", "pool", "practice").order_by("created_at", "pk")
+
+
+def thread_list_api(*, user: User, after: tuple[datetime, int] | None, limit: int) -> list[Thread]:
+    """Return a keyset page of the user's threads, newest activity first."""
+    qs = _with_unread(threads_visible(user), user).order_by("-last_message_at", "-pk")
+    if after is not None:
+        at, pk = after
+        qs = qs.filter(Q(last_message_at__lt=at) | Q(last_message_at=at, pk__lt=pk))
+    return list(qs[:limit])
+
+
+def thread_messages(*, thread: Thread) -> QuerySet[Message]:
+    return thread.messages.select_related("author", "author__clinician_profile").prefetch_related("attachments").order_by("sent_at", "pk")
+
+
+def read_receipts(*, thread: Thread, viewer: User) -> dict[int, datetime]:
+    """Return {user_id: last_read_at} of the thread's other readers (for "Read by …")."""
+    return dict(
+        ThreadReadState.objects.filter(thread=thread).exclude(user_id=viewer.pk).values_list("user_id", "last_read_at")
+    )
+
+
+def pools_of(user: User) -> QuerySet[Pool]:
+    return Pool.objects.filter(practice__memberships__user=user, practice__memberships__is_active=True).distinct()
+
+
+def assignable_members(*, thread: Thread) -> QuerySet[User]:
+    from bedside.accounts.models import CARE_TEAM_ROLES
+
+    return User.objects.filter(
+        memberships__practice_id=thread.practice_id, memberships__is_active=True,
+        role__in=list(CARE_TEAM_ROLES), is_active=True,
+    ).order_by("full_name")

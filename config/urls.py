@@ -1,0 +1,23 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from bedside.core.api import api
+
+# The admin signs in through allauth, so MFA and rate limits apply there too.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "bedside practice administration"
+
+handler403 = "bedside.core.views.error_403"
+handler404 = "bedside.core.views.error_404"
+handler500 = "bedside.core.views.error_500"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("", include("bedside.core.urls")),
+    path("consents/", include("bedside.consent.urls")),
+    path("", include("bedside.messaging.urls")),
+]
