@@ -24,7 +24,7 @@ def serve(argv: list[str]) -> int:
     port = os.environ.get("PORT", "8000")
     host = os.environ.get("HOST", "127.0.0.1")
     workers = os.environ.get("WEB_CONCURRENCY", "3")
-    env = dict(os.environ)
+    env = dict(os.environ, PYTHONUNBUFFERED="1")  # the console mail backend writes to stdout
     python = sys.executable
     web = [
         python, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{host}:{port}",
@@ -70,6 +70,9 @@ def serve(argv: list[str]) -> int:
 def totp(argv: list[str]) -> int:
     """Print the current demo TOTP code (for signing in as a demo clinician, staff or auditor)."""
     _django_setup()
+    import django
+
+    django.setup()
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     from bedside.core.demo import demo_totp_secret
