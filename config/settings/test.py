@@ -30,3 +30,5 @@ STORAGES = {
 }
 ACCOUNT_RATE_LIMITS = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="bedside-static-"))
+WHITENOISE_USE_FINDERS = True
