@@ -9,7 +9,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
-from bedside.accounts.models import ApiToken, ClinicianProfile, Pool, Practice, PracticeMembership, User
+from bedside.accounts.models import (
+    ApiToken,
+    ClinicianProfile,
+    Pool,
+    Practice,
+    PracticeMembership,
+    User,
+)
 
 
 @admin.register(User)

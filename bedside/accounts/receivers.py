@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.signals import password_changed, password_reset
-from allauth.mfa.signals import authentication_failed, authenticator_added, authenticator_removed, authenticator_used
+from allauth.mfa.signals import (
+    authentication_failed,
+    authenticator_added,
+    authenticator_removed,
+    authenticator_used,
+)
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 

@@ -14,7 +14,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from bedside.accounts.mfa import has_totp, totp_verify
-from bedside.accounts.models import ApiToken, ClinicianProfile, Pool, Practice, PracticeMembership, Role, User
+from bedside.accounts.models import (
+    ApiToken,
+    ClinicianProfile,
+    Pool,
+    Practice,
+    PracticeMembership,
+    Role,
+    User,
+)
 from bedside.audit.models import Action, Outcome
 from bedside.audit.services import audit_record
 from bedside.core.errors import BedsideError, InvalidInput
@@ -24,6 +32,11 @@ TOKEN_PREFIX = "bst_"
 
 class AuthError(BedsideError):
     status = 401
+
+
+class TooManyAttempts(BedsideError):
+    code = "too_many_attempts"
+    status = 429
 
 
 def _hash_token(raw: str) -> str:
@@ -106,13 +119,17 @@ def clinician_profile_set(
     return profile
 
 
-@transaction.atomic
 def api_token_issue(*, email: str, password: str, otp: str | None, ip: str | None = None) -> tuple[str, ApiToken]:
     """Exchange credentials (and a TOTP code where the account has MFA) for a bearer token.
 
     Non-patients must have MFA set up: the API is no way around the web's MFA policy.
+    Refusals are audited outside any transaction of their own making, so that the row
+    recording a failed attempt is not rolled back together with the refusal.
     """
     user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None:
+        # Hash anyway, so that response time does not tell which addresses have accounts.
+        User().set_password(password or "")
     if user is None or not user.is_active or not user.check_password(password or ""):
         audit_record(action=Action.AUTH_TOKEN_REFUSED, ip=ip, channel="api", outcome=Outcome.FAILURE,
                      object_type="user", detail={"reason": "invalid_credentials"})
@@ -130,11 +147,12 @@ def api_token_issue(*, email: str, password: str, otp: str | None, ip: str | Non
             code="mfa_setup_required",
         )
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user, key_hash=_hash_token(raw), prefix=raw[len(TOKEN_PREFIX):][:8],
-        expires_at=timezone.now() + timedelta(hours=settings.BEDSIDE_API_TOKEN_HOURS),
-    )
-    audit_record(action=Action.AUTH_TOKEN_ISSUED, actor=user, obj=token, ip=ip, channel="api")
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, key_hash=_hash_token(raw), prefix=raw[len(TOKEN_PREFIX):][:8],
+            expires_at=timezone.now() + timedelta(hours=settings.BEDSIDE_API_TOKEN_HOURS),
+        )
+        audit_record(action=Action.AUTH_TOKEN_ISSUED, actor=user, obj=token, ip=ip, channel="api")
     return raw, token
 
 

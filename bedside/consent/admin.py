@@ -22,7 +22,8 @@ class ConsentDocumentAdmin(admin.ModelAdmin):
         from bedside.consent.services import consent_document_publish
 
         published = consent_document_publish(
-            practice=obj.practice, scope=obj.scope, title=obj.title, body=obj.body, actor=request.user
+            practice=obj.practice, scope=obj.scope, title=obj.title, body=obj.body,
+            actor=request.user,  # type: ignore[arg-type]
         )
         obj.pk = published.pk
         if change:

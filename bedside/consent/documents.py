@@ -54,7 +54,7 @@ I can revoke this consent at any time.""",
     if scope == Scope.PHOTO_SHARING:
         return (
             f"Sharing photos with {name}",
-            f"""By signing, I agree to send photos (for example of a rash or a wound) through secure
+            """By signing, I agree to send photos (for example of a rash or a wound) through secure
 messaging. Photos become part of my medical record. bedside removes location and camera data
 from photos before storing them encrypted. A photo may not be enough for a diagnosis; my
 clinician may ask me to come in. I will not send photos of other people. I can revoke this
@@ -70,7 +70,7 @@ shares already made stay in the specialist's record.""",
         )
     return (
         f"Billed online visits (e-visits) with {name}",
-        f"""By signing, I agree that clinical conversations started by me through secure messaging
+        """By signing, I agree that clinical conversations started by me through secure messaging
 that take my clinician 5 minutes or more over 7 days may be billed as an online digital
 evaluation (e-visit) to my insurance, and that I may owe a copay. This consent lasts one year.""",
     )

@@ -11,7 +11,12 @@ from django.utils import timezone
 from bedside.accounts.models import CARE_TEAM_ROLES, Practice, Role, User
 from bedside.audit.models import Action
 from bedside.audit.services import audit_record
-from bedside.consent.models import CareRelationship, ConsentDocument, ConsentSignature, VerificationMethod
+from bedside.consent.models import (
+    CareRelationship,
+    ConsentDocument,
+    ConsentSignature,
+    VerificationMethod,
+)
 from bedside.consent.selectors import document_current
 from bedside.core.errors import Conflict, Forbidden, InvalidInput
 

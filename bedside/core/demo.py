@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bedside.accounts import services as accounts
-from bedside.accounts.models import Practice, Role, User
+from bedside.accounts.models import Pool, Practice, Role, User
 from bedside.consent import services as consent
 from bedside.consent.documents import standard_document
 from bedside.consent.models import CareRelationship, Scope, VerificationMethod
@@ -108,7 +108,7 @@ def demo_load() -> dict[str, User]:
     front_desk = accounts.pool_create(practice=riverside, name="Front desk", members=[users["erin"]])
     nursing = accounts.pool_create(practice=riverside, name="Nursing", members=[users["nora"], users["alice"]])
     ortho_desk = accounts.pool_create(practice=lakeside, name="Front desk", members=[users["charlie"]])
-    routes = {
+    routes: dict[str, Pool] = {
         Category.MEDICAL_QUESTION: front_desk, Category.APPOINTMENT: front_desk, Category.PRESCRIPTION: nursing,
         Category.BILLING: front_desk, Category.POST_OP: nursing, Category.OTHER: front_desk,
     }

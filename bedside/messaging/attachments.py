@@ -71,9 +71,9 @@ def _reencode_image(data: bytes, content_type: str) -> bytes:
                         field="attachments",
                     )
                 probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                image.load()
-                image = ImageOps.exif_transpose(image) or image
+            with Image.open(io.BytesIO(data)) as opened:
+                opened.load()
+                image: Image.Image = ImageOps.exif_transpose(opened) or opened
                 out = io.BytesIO()
                 if content_type == "image/jpeg":
                     if image.mode not in ("RGB", "L"):

@@ -123,6 +123,9 @@ class ThreadReadState(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["thread", "user"], name="read_state_unique")]
 
+    def __str__(self) -> str:
+        return f"thread {self.thread_id} read by {self.user_id}"
+
 
 class CategoryRoute(models.Model):
     """Which staff pool reads a practice's threads of one category."""
@@ -172,3 +175,6 @@ class Notification(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["recipient", "message"], name="notification_once")]
         indexes = [models.Index(fields=["state", "created_at"], name="notification_state")]
+
+    def __str__(self) -> str:
+        return f"notification {self.pk} ({self.state})"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -89,14 +91,24 @@ def messaging_gate(*, patient: User, practice: Practice) -> None:
         )
 
 
-def _refuse(patient: User, practice: Practice, code: str, ip: str | None, channel: str | None) -> None:
-    # Audit a refusal in its own transaction: the caller's transaction is about to roll back.
+def message_refusal_record(
+    *, patient: User, practice: Practice | None, code: str, ip: str | None = None, channel: str | None = None
+) -> None:
+    """Audit that the guidelines refused PATIENT's message (PRACTICE is None when they have none).
+
+    Call it outside the transaction that is about to roll back, or the row goes with it.
+    """
     with transaction.atomic():
         audit_record(
-            action=Action.MESSAGE_REFUSED, actor=patient, object_type="practice", object_id=practice.pk,
-            patient_id=patient.pk, practice_id=practice.pk, ip=ip, channel=channel,
+            action=Action.MESSAGE_REFUSED, actor=patient, object_type="practice",
+            object_id=practice.pk if practice else "", patient_id=patient.pk,
+            practice_id=practice.pk if practice else None, ip=ip, channel=channel,
             outcome=Outcome.DENIED, detail={"reason": code},
         )
+
+
+def _refuse(patient: User, practice: Practice, code: str, ip: str | None, channel: str | None) -> None:
+    message_refusal_record(patient=patient, practice=practice, code=code, ip=ip, channel=channel)
 
 
 def auto_reply_text(*, practice: Practice, urgency: str) -> str:
@@ -164,7 +176,7 @@ def _notify(*, thread: Thread, message: Message, recipients: Sequence[User]) -> 
         note, _ = Notification.objects.get_or_create(recipient=recipient, message=message, defaults={"thread": thread})
         ids.append(note.pk)
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: deliver_notification(pk))
+        transaction.on_commit(partial(deliver_notification, pk))
 
 
 def _care_team_recipients(thread: Thread) -> list[User]:
@@ -186,7 +198,7 @@ def _patient_recipients(thread: Thread) -> list[User]:
     return [patient]
 
 
-def _mark_read(thread: Thread, user: User, at: timezone.datetime) -> None:
+def _mark_read(thread: Thread, user: User, at: datetime) -> None:
     ThreadReadState.objects.update_or_create(thread=thread, user=user, defaults={"last_read_at": at})
 
 

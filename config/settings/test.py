@@ -9,7 +9,7 @@ import dj_database_url
 
 from .base import *  # noqa: F403
 
-SECRET_KEY = "test-only-not-secret"  # noqa: S105
+SECRET_KEY = "test-only-not-secret"
 BEDSIDE_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(os.urandom(32)).decode("ascii")]
 
 _test_db = os.environ.get("TEST_DATABASE_URL") if os.environ.get("BEDSIDE_TEST_DB") == "postgres" else None
@@ -28,7 +28,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-ACCOUNT_RATE_LIMITS = False
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = False  # type: ignore[no-redef]
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="bedside-static-"))
 WHITENOISE_USE_FINDERS = True

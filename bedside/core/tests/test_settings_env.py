@@ -46,7 +46,7 @@ def test_production_requires_secrets(monkeypatch):
 def test_bad_encryption_key_is_refused(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x")
     monkeypatch.setenv("BEDSIDE_ENCRYPTION_KEYS", "not-a-key")
-    with pytest.raises(env.SettingError, match="32 bytes|base64"):
+    with pytest.raises(env.SettingError, match=r"32 bytes|base64"):
         from_environment(required=True)
 
 
