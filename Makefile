@@ -33,6 +33,7 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy bedside config
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
 pytest: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -q
