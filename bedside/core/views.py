@@ -32,3 +32,8 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(request, "errors/500.html", status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Explain a refused form in the site's layout (signed-in navigation kept); nothing technical."""
+    return render(request, "403_csrf.html", status=403)
