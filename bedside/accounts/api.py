@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from allauth.core.internal import ratelimit
 from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
@@ -34,12 +35,24 @@ class MeOut(Schema):
     role: str
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 400: ErrorOut})
+@router.post("/auth/token", auth=None, response={200: TokenOut, 400: ErrorOut, 401: ErrorOut, 429: ErrorOut})
 def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
-    """Exchange email, password and (for MFA accounts) a TOTP code for a bearer token."""
+    """Exchange email, password and (for MFA accounts) a TOTP code for a bearer token.
+
+    Failed attempts count against the same limits as the web sign-in (ACCOUNT_RATE_LIMITS
+    "login_failed", per address and per account): the API is no way around them, and a
+    six-digit code must not be guessable by brute force.
+    """
+    key = "api-token:" + payload.email.strip().lower()
+    usage = ratelimit.consume(request, app="allauth.account", action="login_failed", key=key)
+    if usage is None:
+        raise services.TooManyAttempts(
+            "Too many failed sign-in attempts. Wait a few minutes and try again.",
+        )
     raw, token = services.api_token_issue(
         email=payload.email, password=payload.password, otp=payload.otp, ip=client_ip(request)
     )
+    usage.rollback()  # a success does not count; failures stay counted
     return TokenOut(token=raw, expires_at=token.expires_at)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 
@@ -39,10 +40,20 @@ class IdleTimeoutMiddleware:
                 audit_record(action=Action.AUTH_SESSION_EXPIRED, actor=user, object_type="user",
                              object_id=user.pk, request=request)
                 logout(request)
-                messages.info(request, "You were signed out after a period of inactivity, to protect your privacy.")
-                return HttpResponseRedirect(reverse("account_login"))
+                return self._signed_out_response(request)
             request.session[_IDLE_KEY] = now
         return self.get_response(request)
+
+    @staticmethod
+    def _signed_out_response(request: HttpRequest) -> HttpResponse:
+        # This middleware runs before MessageMiddleware, and returning early skips it: set up
+        # the message storage here and write it into the response ourselves.
+        storage = default_storage(request)
+        request._messages = storage  # type: ignore[attr-defined]
+        messages.info(request, "You were signed out after a period of inactivity, to protect your privacy.")
+        response = HttpResponseRedirect(reverse("account_login"))
+        storage.update(response)
+        return response
 
 
 class MfaRequiredMiddleware:

@@ -18,7 +18,7 @@ from bedside.consent.models import (
     VerificationMethod,
 )
 from bedside.consent.selectors import document_current
-from bedside.core.errors import Conflict, Forbidden, InvalidInput
+from bedside.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 
 
 def _is_member(user: User, practice: Practice) -> bool:
@@ -136,12 +136,25 @@ def consent_sign(
     for old in previous:
         if old.document_id == document.pk:
             return old  # signing the same version twice is a no-op
-    previous.update(superseded_at=now)
-    signature = ConsentSignature.objects.create(
-        document=document, patient=patient, practice=document.practice, scope=document.scope,
-        typed_name=typed, signed_at=now, ip=ip, user_agent=user_agent[:300],
-        document_sha256=document.sha256,
-    )
+    # Never supersede a signature of this same version: one committed by a concurrent signing
+    # after the loop above read nothing must stay the live one (the insert below then fails).
+    previous.exclude(document=document).update(superseded_at=now)
+    try:
+        with transaction.atomic():
+            signature = ConsentSignature.objects.create(
+                document=document, patient=patient, practice=document.practice, scope=document.scope,
+                typed_name=typed, signed_at=now, ip=ip, user_agent=user_agent[:300],
+                document_sha256=document.sha256,
+            )
+    except IntegrityError as exc:
+        # A concurrent signing (a double-clicked button) committed first: same version, same result.
+        live = ConsentSignature.objects.filter(
+            patient=patient, practice=document.practice, scope=document.scope,
+            revoked_at__isnull=True, superseded_at__isnull=True,
+        ).first()
+        if live is not None and live.document_id == document.pk:
+            return live
+        raise Conflict("This consent changed while you were signing; please reload and try again.") from exc
     audit_record(
         action=Action.CONSENT_SIGN, actor=patient, obj=signature, patient_id=patient.pk,
         practice_id=document.practice_id, ip=ip, detail={"scope": document.scope, "version": document.version},
@@ -152,6 +165,8 @@ def consent_sign(
 @transaction.atomic
 def consent_revoke(*, patient: User, signature: ConsentSignature, ip: str | None = None) -> ConsentSignature:
     """Revoke a signature; checks made after this commit see no consent."""
+    if signature.patient_id != patient.pk:
+        raise NotFound()  # someone else's signature: the same answer as a missing one
     updated = ConsentSignature.objects.filter(pk=signature.pk, patient=patient, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_ip=ip
     )

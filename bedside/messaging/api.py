@@ -85,7 +85,8 @@ class MessageCreated(Schema):
 
 
 class PageQuery(Schema):
-    cursor: str | None = Field(default=None, max_length=200)
+    cursor: str | None = Field(default=None, max_length=200, description="The `next` of the previous page.")
+    next: str | None = Field(default=None, max_length=200, description="Same as `cursor`.")
     limit: int = Field(default=50, ge=1, le=100)
 
 
@@ -93,19 +94,22 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined,no-any-return]
 
 
-def _practice_for(patient: User, practice_id: int | None) -> Practice:
+def _practice_for(request: HttpRequest, patient: User, practice_id: int | None) -> Practice:
     if patient.role != Role.PATIENT:
         raise Forbidden("Only patients start conversations.", code="forbidden")
     practices = list(practices_of_patient(patient=patient))
-    if practice_id is not None:
-        chosen = [p for p in practices if p.pk == practice_id]
-        if not chosen:
-            raise Forbidden("You have no established relationship with that practice.", code="no_relationship")
-        return chosen[0]
-    if not practices:
-        raise Forbidden(
-            "You can message a practice only after an established visit with them.", code="no_relationship"
+    chosen = [p for p in practices if practice_id is None or p.pk == practice_id]
+    if not chosen:
+        services.message_refusal_record(
+            patient=patient, practice=None, code="no_relationship", ip=client_ip(request), channel="api"
         )
+        raise Forbidden(
+            "You can message a practice only after an established visit with them. "
+            "Please call the office to set up care.",
+            code="no_relationship",
+        )
+    if practice_id is not None:
+        return chosen[0]
     if len(practices) > 1:
         raise InvalidInput("You see several practices; say which one with practice_id.", field="practice_id")
     return practices[0]
@@ -122,7 +126,10 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
         parsed = datetime.fromisoformat(at)
         if parsed.tzinfo is None:
             raise ValueError("naive")
-        return parsed, int(pk)
+        number = int(pk)
+        if not 0 < number < 2**63:
+            raise ValueError("id out of range")
+        return parsed, number
     except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
         raise InvalidInput("The cursor is not one this API gave out.", field="cursor") from exc
 
@@ -138,7 +145,7 @@ def _author_label(message: object) -> str:
 def thread_create(request: HttpRequest, payload: ThreadIn) -> tuple[int, ThreadCreated]:
     """Start a secure conversation with your practice (patients only)."""
     patient = _user(request)
-    practice = _practice_for(patient, payload.practice_id)
+    practice = _practice_for(request, patient, payload.practice_id)
     result = services.thread_create(
         patient=patient, practice=practice, subject=payload.subject, category=payload.category,
         body=payload.body, ip=client_ip(request), channel="api",
@@ -154,7 +161,8 @@ def thread_create(request: HttpRequest, payload: ThreadIn) -> tuple[int, ThreadC
 def thread_list(request: HttpRequest, q: Query[PageQuery]) -> ThreadPage:
     """List your threads, newest activity first; follow `next` for the following page."""
     user = _user(request)
-    after = _decode_cursor(q.cursor) if q.cursor else None
+    cursor = q.cursor or q.next
+    after = _decode_cursor(cursor) if cursor else None
     rows = selectors.thread_list_api(user=user, after=after, limit=q.limit + 1)
     page, more = rows[: q.limit], len(rows) > q.limit
     audit_record(action=Action.THREAD_LIST, actor=user, object_type="thread", request=request,

@@ -7,8 +7,10 @@ PDFs are accepted by signature and stored unchanged (they are never rendered by 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import logging
 import os
 import re
 import secrets
@@ -22,6 +24,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from bedside.core import crypto
 from bedside.core.errors import InvalidInput
+
+log = logging.getLogger(__name__)
 
 ALLOWED = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
 MAX_FILES_PER_MESSAGE = 5
@@ -59,32 +63,40 @@ def safe_filename(name: str, content_type: str) -> str:
 
 def _reencode_image(data: bytes, content_type: str) -> bytes:
     max_pixels = settings.BEDSIDE_ATTACHMENT_MAX_PIXELS
-    Image.MAX_IMAGE_PIXELS = max_pixels
+    # The size is checked from the header, before anything is decoded. Pillow's own global
+    # limit (Image.MAX_IMAGE_PIXELS) is left alone: it is process-wide, and another request
+    # or library must not see this setting; beyond twice it Pillow refuses to open the file.
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
                 width, height = probe.size
                 if width * height > max_pixels:
                     raise InvalidInput(
-                        f"This image is too large ({width}×{height} pixels); the limit is {max_pixels:,} pixels.",
+                        f"This image is too large ({width} x {height} pixels); "
+                        f"the limit is {max_pixels:,} pixels.",
                         field="attachments",
                     )
                 probe.verify()
             with Image.open(io.BytesIO(data)) as opened:
                 opened.load()
                 image: Image.Image = ImageOps.exif_transpose(opened) or opened
+                # Pillow carries some metadata from .info into the saved file (JPEG comments
+                # among them): keep only what the picture needs to look the same.
+                keep = ("icc_profile", "transparency") if content_type == "image/png" else ("icc_profile",)
+                extra = {key: image.info[key] for key in keep if image.info.get(key) is not None}
+                image.info = {}
                 out = io.BytesIO()
                 if content_type == "image/jpeg":
                     if image.mode not in ("RGB", "L"):
                         image = image.convert("RGB")
-                    image.save(out, format="JPEG", quality=90, optimize=True)
+                    image.save(out, format="JPEG", quality=90, optimize=True, **extra)
                 else:
-                    image.save(out, format="PNG", optimize=False)
+                    image.save(out, format="PNG", optimize=False, **extra)
                 return out.getvalue()
     except InvalidInput:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+    except Image.DecompressionBombError as exc:
         raise InvalidInput(
             f"This image is too large; the limit is {max_pixels:,} pixels.", field="attachments"
         ) from exc
@@ -124,17 +136,21 @@ def storage_dir() -> Path:
 def blob_write(data: bytes) -> str:
     """Encrypt DATA and write it atomically (temp file, fsync, rename); return its storage name."""
     name = secrets.token_hex(20)
-    directory = storage_dir()
-    tmp = directory / f".{name}.tmp"
     token = crypto.encrypt_bytes(data)
+    tmp: Path | None = None
     try:
+        directory = storage_dir()
+        tmp = directory / f".{name}.tmp"
         with open(tmp, "wb") as handle:
             handle.write(token)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, directory / name)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+        log.error("attachment storage error: %s", type(exc).__name__)
         raise InvalidInput(
             "The attachment could not be saved (storage error). Nothing was sent; please try again.",
             code="storage_error",
@@ -143,7 +159,11 @@ def blob_write(data: bytes) -> str:
 
 
 def blob_delete(name: str) -> None:
-    (storage_dir() / name).unlink(missing_ok=True)
+    """Remove a stored blob; used while unwinding a failed send, so it never raises."""
+    try:
+        (Path(settings.BEDSIDE_ATTACHMENT_DIR) / name).unlink(missing_ok=True)
+    except OSError as exc:
+        log.error("attachment %s could not be removed: %s", name[:8], type(exc).__name__)
 
 
 def blob_read(name: str) -> bytes:

@@ -57,11 +57,16 @@ def notification_deliver(*, notification_id: int) -> bool:
 def notifications_due() -> list[int]:
     """Return pending notifications older than a minute and sends stuck for ten."""
     now = timezone.now()
-    pending = Notification.objects.filter(state=NotificationState.PENDING, created_at__lt=now - timedelta(minutes=1))
+    # Read the pending ones before releasing the stuck ones, so that none is listed twice.
+    pending = list(
+        Notification.objects.filter(
+            state=NotificationState.PENDING, created_at__lt=now - timedelta(minutes=1)
+        ).values_list("pk", flat=True)[:500]
+    )
     stuck = list(
         Notification.objects.filter(
             state=NotificationState.SENDING, created_at__lt=now - timedelta(minutes=10)
         ).values_list("pk", flat=True)[:500]
     )
     Notification.objects.filter(pk__in=stuck, state=NotificationState.SENDING).update(state=NotificationState.PENDING)
-    return list(pending.values_list("pk", flat=True)[:500]) + stuck
+    return pending + stuck

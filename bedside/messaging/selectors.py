@@ -13,7 +13,9 @@ from bedside.messaging.models import Message, Thread, ThreadReadState
 
 
 def _with_unread(qs: QuerySet[Thread], user: User) -> QuerySet[Thread]:
-    last_read = ThreadReadState.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_at")[:1]
+    # Resolved inside the Message subquery below, so the outer reference is the message's
+    # thread_id (OuterRef("pk") there would be the message's own id).
+    last_read = ThreadReadState.objects.filter(thread_id=OuterRef("thread_id"), user=user).values("last_read_at")[:1]
     never = Value(datetime(1970, 1, 1, tzinfo=UTC), output_field=DateTimeField())
     unread = Message.objects.filter(
         thread=OuterRef("pk"), sent_at__gt=Coalesce(Subquery(last_read), never)

@@ -3,10 +3,9 @@ transaction, and notifies only after commit."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -165,6 +164,15 @@ def _check_files(*, author: User, practice: Practice, files: Sequence[CleanFile]
             )
 
 
+def _enqueue_later(task: Callable[[int], object], pk: int) -> Callable[[], None]:
+    # A named function rather than functools.partial: Django logs a robust callback's
+    # __qualname__ when it fails, and a partial has none.
+    def enqueue_notification() -> None:
+        task(pk)
+
+    return enqueue_notification
+
+
 def _notify(*, thread: Thread, message: Message, recipients: Sequence[User]) -> None:
     """Queue PHI-free notifications, delivered by the worker after commit."""
     from bedside.messaging.tasks import deliver_notification
@@ -176,7 +184,10 @@ def _notify(*, thread: Thread, message: Message, recipients: Sequence[User]) -> 
         note, _ = Notification.objects.get_or_create(recipient=recipient, message=message, defaults={"thread": thread})
         ids.append(note.pk)
     for pk in ids:
-        transaction.on_commit(partial(deliver_notification, pk))
+        # Robust: the message is committed by now; a queue that is down must not turn that into
+        # an error page (the patient would send again) nor skip the other recipients. The
+        # periodic redelivery picks up what was not enqueued.
+        transaction.on_commit(_enqueue_later(deliver_notification, pk), robust=True)
 
 
 def _care_team_recipients(thread: Thread) -> list[User]:
@@ -188,6 +199,16 @@ def _care_team_recipients(thread: Thread) -> list[User]:
             people[user.pk] = user
     if thread.clinician_id and thread.clinician:
         people[thread.clinician.pk] = thread.clinician
+    if not people and thread.pool_id is None:
+        # Unrouted and unaddressed: the practice's clinicians handle it (see access.py), so
+        # they are the ones told; otherwise nobody would hear of the message.
+        people = {
+            user.pk: user
+            for user in User.objects.filter(
+                role=Role.CLINICIAN, is_active=True,
+                memberships__practice_id=thread.practice_id, memberships__is_active=True,
+            )
+        }
     return list(people.values())
 
 
@@ -298,7 +319,13 @@ def message_send(
     written: list[str] = []
     try:
         with transaction.atomic():
-            locked = Thread.objects.select_for_update().select_related("practice", "patient", "pool", "assignee", "clinician").get(pk=thread.pk)
+            # Lock the thread row only: PostgreSQL refuses FOR UPDATE on the nullable side of
+            # the outer joins that select_related adds for pool, assignee and clinician.
+            locked = (
+                Thread.objects.select_for_update(of=("self",))
+                .select_related("practice", "patient", "pool", "assignee", "clinician")
+                .get(pk=thread.pk)
+            )
             if locked.status == ThreadStatus.CLOSED:
                 raise Conflict(
                     "This conversation is closed. Start a new message instead; your text is kept below."
