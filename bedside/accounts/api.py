@@ -4,7 +4,7 @@ from datetime import datetime
 
 from allauth.core.internal import ratelimit
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from bedside.accounts import services
@@ -57,11 +57,11 @@ def token_create(request: HttpRequest, payload: TokenIn) -> TokenOut:
 
 
 @router.post("/auth/revoke", response={204: None, 401: ErrorOut})
-def token_revoke(request: HttpRequest) -> tuple[int, None]:
+def token_revoke(request: HttpRequest) -> Status[None]:
     """Revoke the bearer token this request was made with."""
     raw = request.headers.get("Authorization", "").partition(" ")[2].strip()
     services.api_token_revoke(user=request.auth, raw=raw, ip=client_ip(request))  # type: ignore[attr-defined]
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me", response={200: MeOut, 401: ErrorOut})

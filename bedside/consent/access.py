@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bedside.accounts.models import Practice, Role, User
-from bedside.consent.models import ConsentDocument, ConsentSignature
+from bedside.consent.models import CareRelationship, ConsentDocument, ConsentSignature
 from bedside.core.errors import NotFound
 
 
@@ -37,3 +37,20 @@ def access_practice_as_patient(user: User, practice_id: int) -> Practice:
     if practice is None:
         raise NotFound()
     return practice
+
+
+def access_relationship(user: User, relationship_id: int) -> CareRelationship:
+    """Return an active relationship of one of USER's practices (care team only), else NotFound."""
+    if user.role == Role.PATIENT:
+        raise NotFound()
+    relationship = (
+        CareRelationship.objects.select_related("patient", "practice", "clinician__clinician_profile")
+        .filter(
+            pk=relationship_id, ended_at__isnull=True,
+            practice__memberships__user=user, practice__memberships__is_active=True,
+        )
+        .first()
+    )
+    if relationship is None:
+        raise NotFound()
+    return relationship

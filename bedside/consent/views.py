@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bedside.accounts.models import CARE_TEAM_ROLES, Practice, Role, User
 from bedside.audit.services import client_ip
 from bedside.consent import selectors, services
-from bedside.consent.access import access_consent_document, access_signature
+from bedside.consent.access import access_consent_document, access_relationship, access_signature
 from bedside.consent.forms import EndRelationshipForm, RelationshipForm, SignForm
 from bedside.consent.models import CareRelationship, Scope
 from bedside.core.errors import BedsideError, NotFound
@@ -180,15 +180,10 @@ def _practice_clinicians(practices: QuerySet[Practice]) -> QuerySet[User]:
 
 
 def _relationship_or_404(user: User, pk: int) -> CareRelationship:
-    """Return an active relationship of one of USER's practices, or 404 (as for a missing one)."""
-    relationship = (
-        CareRelationship.objects.select_related("patient", "practice", "clinician__clinician_profile")
-        .filter(pk=pk, ended_at__isnull=True, practice__in=_member_practices(user))
-        .first()
-    )
-    if relationship is None:
-        raise Http404()
-    return relationship
+    try:
+        return access_relationship(user, pk)
+    except NotFound:
+        raise Http404() from None
 
 
 @login_required

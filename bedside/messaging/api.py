@@ -5,7 +5,7 @@ import binascii
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from bedside.accounts.models import Practice, Role, User
@@ -142,7 +142,7 @@ def _author_label(message: object) -> str:
 
 
 @router.post("", response={201: ThreadCreated, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut})
-def thread_create(request: HttpRequest, payload: ThreadIn) -> tuple[int, ThreadCreated]:
+def thread_create(request: HttpRequest, payload: ThreadIn) -> Status[ThreadCreated]:
     """Start a secure conversation with your practice (patients only)."""
     patient = _user(request)
     practice = _practice_for(request, patient, payload.practice_id)
@@ -151,10 +151,10 @@ def thread_create(request: HttpRequest, payload: ThreadIn) -> tuple[int, ThreadC
         body=payload.body, ip=client_ip(request), channel="api",
     )
     assert result.auto_reply is not None
-    return 201, ThreadCreated(
+    return Status(201, ThreadCreated(
         id=result.thread.pk, urgency=result.thread.urgency, auto_reply=result.auto_reply.body,
         due_at=result.thread.due_at,
-    )
+    ))
 
 
 @router.get("", response={200: ThreadPage, 400: ErrorOut, 401: ErrorOut})
@@ -191,14 +191,14 @@ def thread_detail(request: HttpRequest, thread_id: str) -> ThreadDetail:
 
 
 @router.post("/{thread_id}/messages", response={201: MessageCreated, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
-def message_create(request: HttpRequest, thread_id: str, payload: MessageIn) -> tuple[int, MessageCreated]:
+def message_create(request: HttpRequest, thread_id: str, payload: MessageIn) -> Status[MessageCreated]:
     """Add a message to a thread you may see."""
     user = _user(request)
     thread = access_thread(user, thread_id)
     result = services.message_send(author=user, thread=thread, body=payload.body, ip=client_ip(request), channel="api")
     is_patient = result.message.kind == MessageKind.PATIENT
-    return 201, MessageCreated(
+    return Status(201, MessageCreated(
         id=result.message.pk,
         urgency=result.message.urgency if is_patient else None,
         auto_reply=result.auto_reply.body if result.auto_reply else None,
-    )
+    ))

@@ -169,6 +169,8 @@ class Notification(models.Model):
     state = models.CharField(max_length=10, choices=NotificationState.choices, default=NotificationState.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # When a worker last claimed it: a send claimed long ago and never finished is released.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
 

@@ -34,7 +34,7 @@ def notification_text(*, site_url: str) -> str:
 def notification_deliver(*, notification_id: int) -> bool:
     """Send one notification if it is still pending; return whether this call sent it."""
     claimed = Notification.objects.filter(pk=notification_id, state=NotificationState.PENDING).update(
-        state=NotificationState.SENDING, attempts=F("attempts") + 1
+        state=NotificationState.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
     )
     if claimed != 1:
         return False
@@ -65,7 +65,7 @@ def notifications_due() -> list[int]:
     )
     stuck = list(
         Notification.objects.filter(
-            state=NotificationState.SENDING, created_at__lt=now - timedelta(minutes=10)
+            state=NotificationState.SENDING, claimed_at__lt=now - timedelta(minutes=10)
         ).values_list("pk", flat=True)[:500]
     )
     Notification.objects.filter(pk__in=stuck, state=NotificationState.SENDING).update(state=NotificationState.PENDING)

@@ -47,7 +47,7 @@ def thread_queue(
         qs = qs.filter(assignee__isnull=True)
     if category:
         qs = qs.filter(category=category)
-    return _with_unread(qs, user).select_related("patient", "assignee", "pool", "practice").order_by("created_at", "pk")
+    return _with_unread(qs, user).select_related("patient", "assignee__clinician_profile", "pool", "practice").order_by("created_at", "pk")
 
 
 def thread_list_api(*, user: User, after: tuple[datetime, int] | None, limit: int) -> list[Thread]:

@@ -393,7 +393,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters, ignored = form.filters() if request.GET else (
         {"status": ThreadStatus.OPEN, "pool_id": None, "assignee": None, "category": None}, []
     )
-    threads = selectors.thread_queue(user=user, **filters).select_related("assignee__clinician_profile")
+    threads = selectors.thread_queue(user=user, **filters)
     page = Paginator(threads, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(action=Action.THREAD_LIST, actor=user, object_type="thread", request=request,
                  detail={"count": len(page.object_list)})

@@ -150,6 +150,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "bedside"
+# One period either side: phones drift, and a code typed at the end of its period still counts.
+MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 
 # Non-patients are signed out after this many idle minutes (server-side), patients after the second.

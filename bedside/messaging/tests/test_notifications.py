@@ -197,13 +197,29 @@ def test_stuck_and_old_pending_notifications_are_picked_up(pat_bob, django_captu
     first, second = Notification.objects.filter(message=result.message).order_by("pk")
     old = timezone.now() - timedelta(minutes=30)
     Notification.objects.filter(pk=first.pk).update(created_at=old)
-    Notification.objects.filter(pk=second.pk).update(created_at=old, state=NotificationState.SENDING)
+    Notification.objects.filter(pk=second.pk).update(created_at=old, claimed_at=old, state=NotificationState.SENDING)
     due = notifications.notifications_due()
     assert sorted(due) == sorted([first.pk, second.pk])
     assert Notification.objects.get(pk=second.pk).state == NotificationState.PENDING
     for pk in due:
         notifications.notification_deliver(notification_id=pk)
     assert len(mail.outbox) == 2
+
+
+def test_a_send_claimed_recently_is_not_released(pat_bob, django_capture_on_commit_callbacks):
+    """An old notification whose send was claimed a moment ago is in flight, not stuck."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=False):
+        result = start(pat_bob)
+    note = Notification.objects.filter(message=result.message).first()
+    Notification.objects.filter(pk=note.pk).update(
+        created_at=timezone.now() - timedelta(hours=2), claimed_at=timezone.now(), state=NotificationState.SENDING
+    )
+    assert note.pk not in notifications.notifications_due()
+    assert Notification.objects.get(pk=note.pk).state == NotificationState.SENDING
 
 
 def test_notification_text_has_only_the_site_link(settings):
