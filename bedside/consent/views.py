@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,6 +20,7 @@ from bedside.consent.access import access_consent_document, access_relationship,
 from bedside.consent.forms import EndRelationshipForm, RelationshipForm, SignForm
 from bedside.consent.models import CareRelationship, Scope
 from bedside.core.errors import BedsideError, NotFound
+from bedside.core.web import current_user, posted, require_care_team, require_patient
 
 PAGE_SIZE = 50
 
@@ -41,27 +42,6 @@ REVOKE_EFFECTS: dict[str, str] = {
 }
 
 
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """Return the POST data to bind a form to (even when empty), or None for a GET."""
-    return request.POST if request.method == "POST" else None
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _require_patient(user: User) -> None:
-    if user.role != Role.PATIENT:
-        raise Http404()
-
-
-def _require_care_team(user: User) -> None:
-    if user.role not in CARE_TEAM_ROLES:
-        raise Http404()
-
-
 def _user_agent(request: HttpRequest) -> str:
     return request.headers.get("user-agent", "")[:300]
 
@@ -73,10 +53,10 @@ def _user_agent(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def consent_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     if user.role in CARE_TEAM_ROLES:
         return redirect("consent:relationships")
-    _require_patient(user)
+    require_patient(user)
     practices = [
         {"practice": practice, "rows": selectors.consent_status(patient=user, practice=practice)}
         for practice in selectors.practices_of_patient(patient=user).order_by("name")
@@ -88,7 +68,7 @@ def consent_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the exact text of a consent document; a patient signs it here with their typed name."""
-    user = _user(request)
+    user = current_user(request)
     try:
         document = access_consent_document(user, pk)
     except NotFound:
@@ -99,7 +79,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if user.role == Role.PATIENT:
         signature = selectors.signature_live(patient=user, practice=document.practice, scope=document.scope)
     can_sign = user.role == Role.PATIENT and is_current and signature is None
-    form = SignForm(_posted(request), account_name=user.full_name) if can_sign else None
+    form = SignForm(posted(request), account_name=user.full_name) if can_sign else None
     status = 200
     if request.method == "POST":
         if form is None:
@@ -137,8 +117,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def signature_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, then revoke, one of the patient's signatures. Takes effect at once."""
-    user = _user(request)
-    _require_patient(user)
+    user = current_user(request)
+    require_patient(user)
     try:
         signature = access_signature(user, pk)
     except NotFound:
@@ -189,8 +169,8 @@ def _relationship_or_404(user: User, pk: int) -> CareRelationship:
 @login_required
 @require_GET
 def relationship_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require_care_team(user)
+    user = current_user(request)
+    require_care_team(user)
     practices = _member_practices(user)
     relationships = (
         CareRelationship.objects.filter(practice__in=practices, ended_at__isnull=True)
@@ -212,13 +192,13 @@ _SERVICE_FIELDS = {"patient": "patient_email"}
 @require_http_methods(["GET", "POST"])
 def relationship_new(request: HttpRequest) -> HttpResponse:
     """Record an established relationship (after a visit), which lets the patient message the practice."""
-    user = _user(request)
-    _require_care_team(user)
+    user = current_user(request)
+    require_care_team(user)
     practices = _member_practices(user)
     if not practices.exists():
         raise Http404()
     clinicians = list(_practice_clinicians(practices))
-    form = RelationshipForm(_posted(request), practices=practices, clinicians=clinicians)
+    form = RelationshipForm(posted(request), practices=practices, clinicians=clinicians)
     status = 200
     if request.method == "POST":
         status = 400
@@ -259,10 +239,10 @@ def relationship_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def relationship_end(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, then end, a relationship; the patient can no longer message the practice."""
-    user = _user(request)
-    _require_care_team(user)
+    user = current_user(request)
+    require_care_team(user)
     relationship = _relationship_or_404(user, pk)
-    form = EndRelationshipForm(_posted(request))
+    form = EndRelationshipForm(posted(request))
     status = 200
     if request.method == "POST":
         status = 400

@@ -21,7 +21,6 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
-    QueryDict,
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -34,6 +33,7 @@ from bedside.audit.models import Action
 from bedside.audit.services import audit_record, client_ip
 from bedside.consent.selectors import practices_of_patient
 from bedside.core.errors import BedsideError, NotFound
+from bedside.core.web import current_user, posted, require_care_team, require_patient
 from bedside.messaging import selectors, services
 from bedside.messaging.access import access_attachment, access_thread, is_care_team_of
 from bedside.messaging.attachments import blob_read
@@ -49,27 +49,6 @@ from bedside.messaging.services import MessagingRefused
 
 PAGE_SIZE = 50
 FILES_LOST = "For your security, attached files are not kept when a page reloads: please attach them again."
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """Return the POST data to bind a form to (even when empty), or None for a GET."""
-    return request.POST if request.method == "POST" else None
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _require_patient(user: User) -> None:
-    if user.role != Role.PATIENT:
-        raise Http404()
-
-
-def _require_care_team(user: User) -> None:
-    if user.role not in CARE_TEAM_ROLES:
-        raise Http404()
 
 
 def _thread_or_404(user: User, pk: int) -> Thread:
@@ -92,10 +71,10 @@ def _form_error(form: Any, exc: BedsideError) -> None:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     if user.role in CARE_TEAM_ROLES:
         return redirect("messaging:queue")
-    _require_patient(user)
+    require_patient(user)
     page = Paginator(selectors.thread_list_for_patient(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
     audit_record(action=Action.THREAD_LIST, actor=user, object_type="thread", request=request,
                  detail={"count": len(page.object_list)})
@@ -131,8 +110,8 @@ def _cannot_message(
 @require_http_methods(["GET", "POST"])
 def thread_new(request: HttpRequest) -> HttpResponse:
     """Compose a new message. Patients without a relationship or consent get the reason instead."""
-    user = _user(request)
-    _require_patient(user)
+    user = current_user(request)
+    require_patient(user)
     practices = list(practices_of_patient(patient=user))
     allowed, refused = _gate(user, practices)
     if not allowed:
@@ -152,7 +131,7 @@ def thread_new(request: HttpRequest) -> HttpResponse:
         return _cannot_message(request, refusal.code, refusal.message, first, kept)
 
     files = request.FILES if request.method == "POST" else None
-    form = NewThreadForm(_posted(request), files, practices=allowed)
+    form = NewThreadForm(posted(request), files, practices=allowed)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -255,7 +234,7 @@ def _template_body(thread: Thread, raw: str | None) -> str | None:
 @login_required
 @require_GET
 def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     thread = _thread_or_404(user, pk)
     services.thread_read(user=user, thread=thread, ip=client_ip(request), channel="web")
     initial: dict[str, str] = {}
@@ -272,7 +251,7 @@ def thread_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = current_user(request)
     thread = _thread_or_404(user, pk)
     form = ReplyForm(request.POST, request.FILES)
     status = 400
@@ -306,8 +285,8 @@ def _back_to_thread(user: User, thread: Thread) -> HttpResponse:
 @login_required
 @require_POST
 def thread_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    _require_care_team(user)
+    user = current_user(request)
+    require_care_team(user)
     thread = _thread_or_404(user, pk)
     members = list(selectors.assignable_members(thread=thread).select_related("clinician_profile"))
     form = AssignForm(request.POST, members=members)
@@ -328,8 +307,8 @@ def thread_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def thread_close(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    _require_care_team(user)
+    user = current_user(request)
+    require_care_team(user)
     thread = _thread_or_404(user, pk)
     try:
         services.thread_close(actor=user, thread=thread, ip=client_ip(request))
@@ -343,8 +322,8 @@ def thread_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def thread_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    _require_care_team(user)
+    user = current_user(request)
+    require_care_team(user)
     thread = _thread_or_404(user, pk)
     try:
         services.thread_reopen(actor=user, thread=thread, ip=client_ip(request))
@@ -362,7 +341,7 @@ def thread_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
-    user = _user(request)
+    user = current_user(request)
     try:
         attachment = access_attachment(user, pk)
     except NotFound:
@@ -386,8 +365,8 @@ def attachment_download(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
-    _require_care_team(user)
+    user = current_user(request)
+    require_care_team(user)
     pools = list(selectors.pools_of(user).select_related("practice").order_by("practice__name", "name"))
     form = QueueFilterForm(request.GET or None, pools=pools)
     filters, ignored = form.filters() if request.GET else (
