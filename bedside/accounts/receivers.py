@@ -14,6 +14,7 @@ from allauth.mfa.signals import (
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from bedside.accounts.services import api_tokens_revoke_all
 from bedside.audit.models import Action, Outcome
 from bedside.audit.services import audit_record
 
@@ -62,9 +63,12 @@ def _on_mfa_removed(sender: Any, request: Any, user: Any, authenticator: Any, **
 
 @receiver(password_changed)
 def _on_password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    # A new password ends every other way in: web sessions (Django's session hash) and API tokens.
+    api_tokens_revoke_all(user=user)
     _user_event(Action.AUTH_PASSWORD_CHANGED, user, request)
 
 
 @receiver(password_reset)
 def _on_password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    api_tokens_revoke_all(user=user)
     _user_event(Action.AUTH_PASSWORD_RESET, user, request)
