@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test lint typecheck pytest migrate demo clean help
+.PHONY: run test lint typecheck pytest migrate demo clean help bench
 
 help:
 	@echo "make run   — install, migrate, load the demo practice, serve http://127.0.0.1:$${PORT:-8000} with the worker"
@@ -45,6 +45,9 @@ pytest: $(STAMP)
 	fi
 
 test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

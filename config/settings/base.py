@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "bedside.consent",
     "bedside.messaging",
     "bedside.triage",
+    "bedside.records",
 ]
 
 MIDDLEWARE = [
