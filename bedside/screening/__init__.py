@@ -1,7 +1,9 @@
 """Pure-Python text screening (no Django imports): urgency, crisis and their reasons.
 
-This is the first, rule-based cut used by the foundation; the triage issue replaces the
-lexicon with a ConText-based pipeline and an evaluated development set.
+`screen(text, kind)` runs the ConText pipeline of `engine.py` (a red-flag lexicon with
+negation, historical, hypothetical and family-history modifiers); `bedside screen` (cli.py)
+streams it over JSON Lines; `python -m bedside.screening.evaluate` (`make eval`) scores it on
+the labelled development set in data/dev.jsonl. See docs/screening.md.
 """
 
 from bedside.screening.engine import Reason, Screening, screen

@@ -1,47 +1,55 @@
-"""Rule-based red-flag screening with clause-local negation.
+"""Red-flag screening with the ConText algorithm (Harkema et al., 2009), in pure Python.
 
-Negation is checked only inside the clause that holds the finding ("no chest pain, but I
-can't breathe" still flags breathing), which is the ConText idea in its simplest form.
+Pipeline for one text:
+
+1. **Targets.** A lexicon of findings (`_TARGETS`: label, pattern, level, crisis) is matched
+   case-insensitively against the text. Patterns allow the way patients write (no apostrophes,
+   common misspellings, lower case). Matching never changes the text's length, so every span
+   is a Python index into the original string.
+2. **Modifiers.** ConText triggers (`_MODIFIERS`) carry a category — NEGATED_EXISTENCE,
+   HISTORICAL, HYPOTHETICAL, FAMILY — and a direction (forward, backward, bidirectional).
+   Pseudo-triggers ("not only", "no increase", "not sure if") are matched in the same pass and
+   listed first, so they win over the trigger they contain and are then ignored. A trigger
+   that overlaps a target is part of the target's wording ("don't want to live") and is
+   ignored too.
+3. **Scope.** A trigger's scope runs in its direction to the end of its sentence, stopped
+   earlier by a termination term ("but", "however", "although", "except", "though", ";", a
+   comma opening a new clause with its own subject: ", I …") or after a window of words.
+4. **Decision.** A target inside the scope of any trigger does not count. Remaining targets
+   set the level (emergency > urgent > routine) and the crisis flag. A few findings change
+   level with message-wide context that an emergency physician would weigh: fever in an
+   infant or with sepsis signs or after surgery, bleeding in pregnancy, a head injury on
+   blood thinners, high blood sugar with vomiting or fast breathing (DKA).
+
+Family history applies only to relatives' past conditions ("my dad had a stroke"); a parent
+writing about their child in the present ("my son can't breathe") is writing about the patient.
+Everything is compiled once, at import.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
+from typing import Any
+
+try:  # Python 3.11+
+    from re._parser import parse as _sre_parse  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - older layouts
+    from sre_parse import parse as _sre_parse  # type: ignore[no-redef]
 
 EMERGENCY = "emergency"
 URGENT = "urgent"
 ROUTINE = "routine"
-
-# (label, pattern, level, crisis)
-_RULES: list[tuple[str, str, str, bool]] = [
-    ("chest_pain", r"chest (?:pain|pressure|tightness)|crushing (?:pain|pressure)", EMERGENCY, False),
-    ("breathing", r"(?:can ?not|can'?t|cannot|unable to|trouble|difficulty|hard to|struggling to) breath(?:e|ing)?|short(?:ness)? of breath|gasping", EMERGENCY, False),
-    ("stroke_signs", r"face (?:is )?droop\w*|slurred speech|arm (?:is )?(?:weak|numb)\w*|sudden confusion|one side of (?:my|his|her) (?:body|face)", EMERGENCY, False),
-    ("severe_bleeding", r"(?:won'?t|will not|can'?t) stop bleeding|bleeding (?:heavily|a lot)|severe bleeding|soaked through", EMERGENCY, False),
-    ("anaphylaxis", r"throat (?:is )?(?:closing|swelling)|tongue (?:is )?swelling|anaphyla\w*", EMERGENCY, False),
-    ("unconscious", r"passed out|unconscious|unresponsive|fainted|won'?t wake up", EMERGENCY, False),
-    ("seizure", r"seizure|convuls\w*", EMERGENCY, False),
-    ("overdose", r"overdos\w*|took (?:the )?(?:whole|entire) bottle|took too many (?:pills|tablets)|poison\w*", EMERGENCY, True),
-    ("suicidal", r"suicid\w*|kill (?:my ?self|myself)|end (?:it all|my life)|want to die|better off dead|self[- ]harm|hurt(?:ing)? myself|cutting myself", EMERGENCY, True),
-    ("worst_headache", r"worst headache", EMERGENCY, False),
-    ("pregnancy_bleeding", r"pregnan\w*[^.!?]{0,40}bleed\w*|bleed\w*[^.!?]{0,40}pregnan\w*", EMERGENCY, False),
-    ("infant_fever", r"(?:baby|infant|newborn)[^.!?]{0,40}(?:fever|temperature)|(?:fever|temperature)[^.!?]{0,40}(?:baby|infant|newborn)", EMERGENCY, False),
-    ("severe_abdominal_pain", r"(?:severe|excruciating|unbearable|worst) (?:abdominal|stomach|belly) pain", EMERGENCY, False),
-    ("fever", r"\bfever\b|temperature of 10[1-5]", URGENT, False),
-    ("wound_redness", r"(?:spreading|red|hot) (?:redness|streak\w*|wound|incision)|incision[^.!?]{0,30}(?:red|pus|oozing|opened)", URGENT, False),
-    ("calf_pain", r"calf (?:pain|swelling|is swollen)|swollen calf", URGENT, False),
-    ("vomiting", r"can'?t keep (?:anything|food|water|fluids) down|vomiting blood|throwing up blood", URGENT, False),
-]
-_COMPILED = [(label, re.compile(pattern, re.IGNORECASE), level, crisis) for label, pattern, level, crisis in _RULES]
-_NEGATION = re.compile(
-    r"\b(?:no|not|denies|deny|denied|without|never|negative for|free of|no longer|resolved)\b"
-    r"|\b(?:if|what if|in case|should i)\b|\b(?:my (?:dad|mom|mother|father|grandma|grandpa|grandmother|grandfather|uncle|aunt) (?:had|has))\b"
-    r"|\blast (?:year|month|week)\b",
-    re.IGNORECASE,
-)
-_CLAUSE_BREAK = re.compile(r"[.!?;\n]|,\s*(?:but|and)\b|\bbut\b")
 _LEVELS = {EMERGENCY: 2, URGENT: 1, ROUTINE: 0}
+
+NEGATED = "NEGATED_EXISTENCE"
+HISTORICAL = "HISTORICAL"
+HYPOTHETICAL = "HYPOTHETICAL"
+INFORMATIONAL = "HYPOTHETICAL_INFORMATIONAL"  # "signs of", "linked to", "risk of": asking about, not having
+FAMILY = "FAMILY"
+PSEUDO = "PSEUDO"
+FORWARD, BACKWARD, BIDIRECTIONAL = "forward", "backward", "bidirectional"
 
 
 @dataclass(frozen=True)
@@ -58,31 +66,621 @@ class Screening:
     reasons: list[Reason] = field(default_factory=list)
 
 
-def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = 0
-    for match in _CLAUSE_BREAK.finditer(text, 0, start):
-        left = match.end()
-    following = _CLAUSE_BREAK.search(text, end)
-    return left, following.start() if following else len(text)
+# --- lexicon building blocks --------------------------------------------------------------
+NT = r"(?:n'?t|\s+not)"  # "can't", "cant", "can not"
+CANT = rf"(?:can\s+barely|can\s+hardly|barely\s+able\s+to|hardly\s+able\s+to|(?:can'?t|can\s+not)|cannot|could{NT}|unable to|not\s+able\s+to|n'?t\s+able\s+to|struggling to|hard to|trouble|difficulty|hard time|having a hard time)"
+PRON = r"(?:my|his|her|their|our|the|your)"
+ME = r"(?:my\s?self|myself|meself|my\s+self)"
+BREATHE = r"(?:breath\w*|breth\w*|brea?the?|brethe|breahte)"
+PAIN = r"(?:pain|pian|pains|paine|ache|aching|hurts?|hurting|discomfort)"
+BELLY = r"(?:abdominal|abdomen|abdo|stomach|stomache|stomch|belly|tummy|gut|pelvic|lower right|right lower|side)"
+SEVERE = (
+    r"(?:severe|sever|severly|severely|excruciating|unbearable|worst|intense|extreme|extremely bad|agonizing|"
+    r"horrible|terrible|awful|10\s?/\s?10|ten out of ten|crippling)"
+)
+RELATIVE = (
+    r"(?:mom|mum|mother|dad|father|parents?|grand\w*|gran|nana|papa|uncle|aunt|auntie|brother|sister|"
+    r"siblings?|cousin|relatives?|family members?|great\W?grand\w*)"
+)
+MEDWORDS = (
+    r"(?:med|meds|medication|medications|medicine|medicines|pills?|prescriptions?|refills?|rx|drugs?|"
+    r"dose|doses|doctor|specialist|neurologist|appointment|appt|clinic|prevention|risk|screening|"
+    r"test|tests|disorder|history|hx|action plan|log|diary|free|protocol|awareness|hotline|lifeline)"
+)
+
+# (label, pattern, level, crisis)
+_TARGETS: list[tuple[str, str, str, bool]] = [
+    # --- crisis: suicide and self-harm, direct ------------------------------------------
+    ("suicidal", rf"(?:suicid\w*|su[i1]c[i1]d\w*|s\*+[a-z]*cid\w*|sewer\s?slide|self[\s-]?delete)(?!\s+{MEDWORDS}\b)", EMERGENCY, True),
+    ("suicidal", r"(?-i:\bSI\b)(?!\s+joint)", EMERGENCY, True),
+    ("suicidal", rf"(?:kill|killed|killing|off|offing|shoot|hang|hanging|drown|end|ending)\s+{ME}|cut\s+{ME}\s+(?:again|on\s+purpose|deep\w*|to\s+feel)|(?:hurt|harm|hurting|harming|cutting|burning)\s+{ME}\s+(?:again|on\s+purpose|intentionally|to\s+feel)", EMERGENCY, True),
+    ("suicidal", r"\bkms\b|\bunalive\w*|\bctb\b", EMERGENCY, True),
+    ("suicidal", r"(?:end|ending|take|taking)\s+(?:it\s+all|my\s+(?:own\s+)?life|my\s+suffering)|(?:end|ending)\s+it\s+(?:tonight|now|today)", EMERGENCY, True),
+    ("suicidal", r"(?:wanna|want\s+to|wanting\s+to|wanted\s+to|ready\s+to|should\s+just|i\s+just\s+want\s+to)\s+(?:just\s+)?(?:die|be\s+dead|not\s+exist|stop\s+existing|disappear\s+forever|not\s+wake\s+up|sleep\s+forever|never\s+wake\s+up)", EMERGENCY, True),
+    ("suicidal", r"wish\s+(?:i\s+(?:was|were|could\s+be)\s+dead|i\s+(?:was|were)n'?t\s+(?:alive|here|born)|i\s+had\s+never\s+been\s+born|i\s+could\s+(?:just\s+)?(?:die|disappear|not\s+wake\s+up)|i\s+(?:would|wouldn'?t)\s+wake\s+up|i\s+didn'?t\s+wake\s+up)", EMERGENCY, True),
+    ("suicidal", rf"(?:do{NT}|don'?t|dont|no\s+longer)\s+(?:really\s+)?(?:want|wanna|wish)\s+(?:to\s+)?(?:live|be\s+alive|be\s+here|exist|wake\s+up|keep\s+living|go\s+on|be\s+around)", EMERGENCY, True),
+    ("suicidal", r"(?:better\s+off\s+(?:dead|without\s+me|if\s+i\s+(?:was|were)(?:n'?t|\s+not)\s+(?:here|around|alive)|if\s+i\s+died)|(?:rather|better)\s+be\s+dead|deserve\s+to\s+die)", EMERGENCY, True),
+    ("suicidal", r"(?:no|any|what'?s\s+the)\s+(?:reason|point|purpose)\s+(?:to|in|of)\s+(?:live|living|go\s+on|going\s+on|being\s+(?:here|alive)|life|anything\s+any\s?more)", EMERGENCY, True),
+    ("suicidal", rf"(?:don'?t|dont|do{NT}|can'?t|cant)\s+see\s+(?:the|a|any)\s+point\s*(?:anymore|any\s+more|in\s+(?:anything|living|life|going\s+on|trying|any\s+of\s+it))", EMERGENCY, True),
+    ("suicidal", r"(?:nothing|no\s*one|nobody)\s+(?:left\s+)?to\s+live\s+for|(?:life|living)\s+(?:is\s*n'?t|is\s+not|isnt|not)\s+worth\s+(?:it|living)|not\s+worth\s+living", EMERGENCY, True),
+    ("suicidal", r"(?:(?:can'?t|can\s+not)|cannot|cant)\s+(?:go\s+on|keep\s+going|keep\s+living|do\s+(?:this|it|life)\s+any\s?more|take\s+(?:it|this|life)\s+any\s?more|live\s+like\s+this)", EMERGENCY, True),
+    ("suicidal", r"(?:tired|sick)\s+of\s+(?:living|being\s+alive|life|existing|being\s+here)|done\s+with\s+(?:life|living|everything|it\s+all)|give\s+up\s+on\s+(?:life|living|everything)", EMERGENCY, True),
+    ("suicidal", r"(?:no\s*one|nobody|none\s+of\s+them)\s+(?:would|will|'?d)\s+(?:even\s+)?(?:miss\s+me|notice\s+me|(?:notice|care)\s+(?:if|when|that)\s+i)|(?:world|everyone|everybody|family|they|kids)\s+(?:would|will|'?d)\s+be\s+(?:better|happier)\s+(?:off\s+)?without\s+me|(?:a|such\s+a|just\s+a)\s+burden\s+(?:to|on)\s+(?:every\w*|my\s+family|them|all)", EMERGENCY, True),
+    ("suicidal", r"(?:i\s+have|i'?ve\s+got|i\s+made|i'?m\s+making|i\s+got)\s+a\s+plan(?=\s*(?:[.!,;]|$|and\s+(?:i|the)|to\s+(?:end|kill|do\s+it|die|take\s+my|overdose|hang|jump|shoot)|for\s+(?:how|when)))|(?:wrote|written|writing|left)\s+(?:a|my)\s+(?:suicide\s+)?(?:note|goodbye\s+letter)|said\s+(?:my\s+goodbyes|goodbye\s+to\s+(?:every\w*|all\s+of\s+you|the\s+world))|saying\s+goodbye\s+to\s+every\w*|giving\s+away\s+my\s+(?:stuff|things|belongings)|this\s+is\s+(?:my\s+)?(?:goodbye|my\s+last\s+message)(?=\s*(?:[.!]|$))|won'?t\s+be\s+(?:here|around)\s+(?:much\s+longer|for\s+(?:much\s+)?long)", EMERGENCY, True),
+    ("suicidal", rf"(?:stockpil\w*|saving\s+up|hoarding|collecting)\s+(?:my\s+|all\s+my\s+)?(?:pills|meds|medication|tablets)|(?:bought|got|have|loaded)\s+a\s+(?:rope|gun)\s+to\s+(?:end|kill|use\s+on\s+myself|do\s+it)|(?:jump|jumping)\s+(?:off|in\s+front\s+of)\s+(?:a|the)\s+(?:bridge|building|roof|train|car|cliff)|slit\s+(?:my\s+)?wrists?|noose|hang\s+myself|overdose\s+on\s+purpose|thoughts?\s+of\s+(?:dying|death|ending\s+it|killing\s+{ME}|not\s+being\s+here)|(?:want|wanting|wanna|urges?|urge)\s+to\s+(?:cut|hurt|harm|burn)\s+{ME}|urges?\s+to\s+(?:cut|self[\s-]?harm)", EMERGENCY, True),
+    ("suicidal", rf"(?:wants?|wanted|wanting|going|trying|tried|threaten\w*)\s+to\s+(?:die|kill\s+(?:him|her|them)sel(?:f|ves)|end\s+(?:his|her|their)\s+(?:own\s+)?life|take\s+(?:his|her|their)\s+(?:own\s+)?life)|(?:sleep|go\s+to\s+sleep|fall\s+asleep)\s+and\s+(?:never|not)\s+wake\s+up|(?:don'?t|dont|do\s+not)\s+know\s+(?:if|how|whether)\s+(?:i\s+can|much\s+longer\s+i\s+can)\s+(?:go\s+on|keep\s+going|keep\s+living|do\s+this|hold\s+on|survive)|(?:everything|life|living)\s+(?:feels|is|seems)\s+(?:so\s+|completely\s+)?pointless|(?:would|will|does|do)\s+(?:anyone|anybody)\s+(?:even\s+)?(?:care|notice|miss\s+me)\s+if\s+i\s+(?:died|was\s+gone|disappeared|killed\s+{ME}|wasn'?t\s+here)|(?:pain|it|everything)\s+to\s+stop\s+forever|(?:telling|told|tell|tells)\s+me\s+to\s+(?:kill|hurt|harm|cut)\s+{ME}|(?:cutting|slicing)\s+(?:my|his|her|their)\s+(?:arms?|wrists?|thighs?|legs)", EMERGENCY, True),
+    ("self_harm", rf"self[\s-]?harm\w*|self[\s-]?injur\w*|(?:been|started|keep|kept|i'?m|am)\s+(?:cutting|burning|hurting|harming|scratching)\s+{ME}|(?:started|been)\s+cutting\s+again|relapsed\s+(?:on|with)\s+(?:cutting|self\s?harm)", EMERGENCY, True),
+    ("overdose", r"overdos\w*|\bod'?d\b|\bod\s+on\b|took\s+(?:the|a|my|his|her|all\s+(?:of\s+)?(?:my|the|his|her))?\s*(?:whole|entire|full)\s+(?:bottle|pack|packet|box|blister|supply|prescription)|took\s+(?:way\s+too\s+many|too\s+many|a\s+(?:bunch|handful|lot)\s+of|\d{2,}|twenty|thirty|forty|fifty)\s+(?:of\s+)?(?:my\s+|the\s+|his\s+|her\s+)?(?:\w+'s\s+)?(?:pills|tablets|tylenol|advil|meds|sleeping\s+pills|xanax|oxy\w*|percocet|ambien|benadryl|aspirin|insulin|ibuprofen|acetaminophen|paracetamol)|swallowed\s+(?:a\s+(?:bunch|handful)\s+of|all\s+(?:my|the|his|her))|took\s+all\s+(?:of\s+)?(?:my|the|his|her)\s+(?:\w+\s+)?(?:pills|meds|tablets|medication|medicine)\s+(?:at\s+once|at\s+the\s+same\s+time|left|i\s+had|i\s+could\s+find|in\s+the\s+bottle)", EMERGENCY, True),
+    ("suicidal", rf"(?:wish|hope|hoping|pray|praying)\s+(?:that\s+)?i\s+(?:would\s+|could\s+|'d\s+|will\s+|just\s+)?(?:die|don'?t\s+wake\s+up|do\s+not\s+wake\s+up|never\s+wake\s+up|won'?t\s+wake\s+up|was\s+never\s+born|were\s+never\s+born|wasn'?t\s+born|had\s+never\s+been\s+born|was\s+dead|were\s+dead|get\s+hit\s+by\s+a)|sleep\s+forever|(?:thinking|think|thought|thoughts|obsess\w*)\s+(?:a\s+lot\s+)?(?:about|of)\s+(?:just\s+)?(?:dying|death|suicide|killing\s+{ME}|ending\s+(?:it|my\s+life|things|everything))|(?:decided|going|gonna|ready|want|wanna|planning|plan|close|about|tempted)\s+to\s+(?:end|ending)\s+(?:it|things|everything|my\s+life)(?!\s+with)|(?:so\s+)?close\s+to\s+ending\s+(?:it|things|everything|my\s+life)|no\s+way\s+out|want\s+out(?=\s*(?:[.!,;]|$|of\s+(?:this\s+)?life))|(?:life|my\s+life|everything|existence|living)\s+(?:is|feels|seems|has\s+become)\s+(?:so\s+|completely\s+|totally\s+|just\s+)?(?:meaningless|pointless|not\s+worth\s+it)|life\s+has\s+no\s+(?:meaning|point|purpose)|(?:care|cares|matter|matters)\s+(?:\w+\s+)?(?:if|whether)\s+i\s+(?:live|living)\s+or\s+(?:die|dying)|(?:live|living)\s+or\s+(?:die|dying)", EMERGENCY, True),
+    ("suicidal", rf"(?:have|got|'ve\s+got)\s+(?:the|my|a|all\s+the)\s+(?:pills|rope|noose|gun|knife|blade|razor)\s+(?:ready|here|in\s+front\s+of\s+me|next\s+to\s+me|set\s+up|lined\s+up)|(?:bought|buying|ordered|got)\s+(?:a\s+)?(?:rope|noose)|(?:use|using|turn|turning|point|pointing)\s+(?:it|the\s+gun|a\s+gun|my\s+gun)\s+on\s+{ME}|(?:going|gonna|want|wanna|ready|about)\s+to\s+jump(?=\s*(?:[.!,;]|$|off|from|in\s+front))|goodbye\s+(?:every\w*|world|all|cruel\s+world|forever)|(?:hurt|harm|cut|burn)\w*\s+{ME}\s+(?:\w+\s+){{0,3}}?(?:on\s+purpose|intentionally|deliberately)|(?:drive|driving|crash|crashing)\s+(?:my\s+car\s+)?(?:off\s+(?:the\s+|a\s+)?(?:road|bridge|cliff)|into\s+(?:a\s+)?(?:tree|wall|traffic|oncoming))|(?:step|walk|walking|stepping)\s+(?:out\s+)?in(?:to)?\s+(?:front\s+of\s+)?(?:traffic|a\s+(?:train|truck|bus))|goodbye\s+letters?|letters\s+to\s+(?:my\s+)?(?:family|kids|loved\s+ones|everyone)|(?:end|stop)\s+(?:the\s+|my\s+|this\s+)?(?:pain|suffering|it|everything)\s+(?:permanently|forever|for\s+good)|(?:can'?t|don'?t|do\s+not)\s+see\s+(?:a|any)\s+future|no\s+future\s+for\s+me|took\s+all\s+(?:of\s+)?(?:my|the|his|her)\s+(?:antidepressants|sleeping\s+pills|sleep\s+meds|painkillers|pain\s+pills|xanax|oxy\w*|tylenol|heart\s+pills|blood\s+pressure\s+pills|lithium|seroquel)|(?:would|will|'d)\s+be\s+(?:better|happier|easier)\s+(?:off\s+)?(?:for\s+every\w*\s+)?if\s+i\s+(?:was|were|wasn'?t|weren'?t|died|disappeared|was\s+gone|was\s+dead|am\s+gone)", EMERGENCY, True),
+    ("suicidal", rf"(?:don'?t\s+think\s+i\s+can|not\s+sure\s+i\s+can|unable\s+to)\s+(?:go\s+on|keep\s+(?:going|living|doing\s+this|fighting)|do\s+this\s+any\s?more|survive\s+this)|wish\s+i\s+(?:hadn'?t|didn'?t|had\s+not|did\s+not)\s+(?:wake|woke|woken)|(?:didn'?t|did\s+not|wouldn'?t|would\s+not)\s+wake\s+up\s+(?:tomorrow|again|ever|in\s+the\s+morning)|(?:looking\s+up|look\s+up|researching|googling|searching\s+(?:for|up)|reading\s+about)\s+(?:\w+\s+){{0,2}}?(?:ways\s+to\s+(?:do\s+it|die|end\s+it|kill)|methods|how\s+to\s+(?:die|do\s+it|end\s+it|kill\s+{ME})|how\s+many\s+pills|lethal\s+dose\w*|painless\s+ways)|(?:know|decided|figured\s+out|planned)\s+how\s+i'?(?:d|would|will|'ll)\s+do\s+it|(?:got|have)\s+everything\s+planned|tonight'?s?\s+(?:is\s+)?the\s+night|(?:want|need)\s+(?:everything|it\s+all|life|my\s+life|all\s+of\s+(?:it|this))\s+to\s+(?:stop|end|be\s+over)|(?:can'?t|cannot|can\s+not)\s+(?:handle|stand|bear|take)\s+(?:being\s+alive|living|life|existing|this\s+life|being\s+me)\s*(?:any\s?more)?|(?:don'?t|can'?t|cannot)\s+trust\s+{ME}(?=\s*(?:[.!,;]|$|right\s+now|tonight|any\s?more|around|alone|with\s+(?:the\s+|my\s+)?(?:pills|meds|gun|knives|knife|razors?)))|(?:scared|afraid|terrified)\s+(?:of\s+)?what\s+i\s+(?:might|could|will|may)\s+do|(?:might|going\s+to|gonna|will)\s+do\s+something\s+(?:stupid|drastic|permanent)|(?:better|happier|easier)\s+(?:off\s+)?without\s+(?:\w+\s+){{1,5}}?me(?!\w)|(?:stash|enough)\s+(?:of\s+)?(?:pills|meds)\s+to|(?:i'?ve|i\s+have|i'?ve\s+been|been|i\s+was|started|keep|still|i'?m)\s+(?:been\s+)?cutting(?=\s*(?:[.!,;]|$|again|for\s+(?:\d+|a\s+few|several|many|two|three)?\s*(?:years?|months?|weeks?)|myself|my\s+(?:arms?|wrists?|legs?|thighs?|skin)|and\s+(?:i|it|nobody|no\s+one)))|attempted\s+(?:twice|before|once|again|multiple\s+times|\d+\s+times|three\s+times)", EMERGENCY, True),
+    ("suicidal", rf"feel(?:s|ing)?\s+like\s+dying|(?:want|wanna|wish\s+i\s+could|just\s+want\s+to)\s+(?:to\s+)?(?:be\s+gone|disappear|vanish|stop\s+existing|cease\s+to\s+exist)|wish\s+i\s+(?:didn'?t|did\s+not)\s+exist|hate\s+being\s+alive|(?:only|best|easiest)\s+(?:way\s+out|option|solution|answer)\s+(?:is|would\s+be|left\s+is)\s+(?:to\s+)?(?:die|death|dying|suicide|killing\s+{ME}|ending\s+it)|(?:final|last)\s+goodbye|no\s+reason\s+to\s+(?:keep\s+going|go\s+on|stay\s+alive|be\s+here|live|wake\s+up)|(?:want|need|deserve)\s+to\s+(?:hurt|harm|punish)\s+{ME}", EMERGENCY, True),
+    # --- homicidal ideation (emergency, not self-directed) -----------------------------
+    ("homicidal", r"homicid\w*|(?:want|wanna|urges?|thoughts?\s+(?:of|about))\s+(?:to\s+)?(?:kill|killing|hurt|hurting|shoot|stab)\s+(?:him|her|them|someone|somebody|some\s?one|people|everyone|my\s+(?:wife|husband|boss|mom|dad|kids?|partner|neighbou?r|coworker|family))", EMERGENCY, False),
+    # --- cardiorespiratory ---------------------------------------------------------------
+    ("chest_pain", r"chest\s+(?:\w+\s+){0,2}?(?:pain|pian|pains|pressure|tightness|tight|heaviness|heavy|squeez\w*|discomfort|ache|aching|hurts?|hurting|burning)|(?:pain|pressure|tightness|heaviness)\s+in\s+(?:my|his|her|the)\s+chest|crushing\s+(?:pain|pressure|feeling)|heart\s+attack|elephant\s+(?:on|sitting\s+on)\s+(?:my|his|her)\s+chest", EMERGENCY, False),
+    ("breathing", rf"{CANT}\s+(?:to\s+)?(?:catch\s+(?:my|his|her|their)\s+)?{BREATHE}(?!\s+(?:through|out\s+of|thru)\s+(?:my|his|her|the)\s+nose)|short(?:ness)?\s+(?:of|o)\s+{BREATHE}|gasping|struggling\s+for\s+(?:air|breath)|can'?t\s+get\s+(?:enough\s+)?air|(?:not|stopped|isn'?t|wasn'?t)\s+breathing|turn(?:ed|ing)\s+blue|(?:lips|face)\s+(?:are|is|turned|look|looks)\s+(?:blue|grey|gray)|blue\s+lips|breathing\s+(?:is\s+)?(?:really\s+|very\s+|so\s+)?(?:hard|labou?red|difficult|fast|rapid|shallow)|out\s+of\s+breath\s+(?:at\s+rest|sitting|lying)|wheez\w*\s+(?:badly|and\s+can)|choking|inhaler\s+(?:is\s*n'?t|isnt|not)\s+(?:helping|working)", EMERGENCY, False),
+    ("stroke_signs", r"(?:face|mouth|smile|lip)\s+(?:is\s+|was\s+|looks\s+)?droop\w*|droop\w*\s+(?:\w+\s+)?(?:face|mouth|smile|eyelid|side)|slurr\w*|(?:speech|words|talking)\s+(?:is\s+|are\s+|sounds?\s+)?(?:slurred|garbled|jumbled|weird|strange)|can'?t\s+(?:talk|speak|get\s+(?:my|his|her)\s+words\s+out|find\s+(?:my|his|her)\s+words)\s+(?:properly|right|suddenly|all\s+of\s+a\s+sudden)|sudden(?:ly)?\s+(?:\w+\s+)?(?:confus\w*|numb\w*|weak\w*|can'?t\s+(?:talk|speak|walk|move))|(?:arm|side|face)\s+(?:\w+\s+)?(?:went|is|feels|suddenly|going|gone)\s+(?:\w+\s+)?(?:numb|weak|limp|dead|heavy)|one\s+side\s+of\s+(?:my|his|her)\s+(?:face|body|mouth)|can'?t\s+(?:lift|move|raise|feel)\s+(?:my|his|her)\s+(?:left|right)?\s*(?:arm|leg|hand)(?!\s+(?:above|over|past|up\s+high|without\s+pain|because|all\s+the\s+way))|(?:having|had|think\s+(?:i'?m|im|he'?s|she'?s)\s+having|is\s+this)\s+a\s+stroke|can'?t\s+(?:feel|move)\s+(?:my|his|her)\s+legs|(?<!heat\s)stroke\s+(?:symptoms|signs)", EMERGENCY, False),
+    ("confusion", r"(?:sleepy|drowsy|lethargic|weak)\s+and\s+(?:very\s+)?confused|confused\s+and\s+(?:very\s+)?(?:sleepy|drowsy|lethargic)|not\s+acting\s+like\s+(?:herself|himself|themselves|themself)|(?:he|she|they|mom|dad|wife|husband|grandma|grandpa|son|daughter|baby|father|mother)\s+(?:\w+\s+)?(?:is\s*n'?t|is\s+not|not|wasn'?t)\s+making\s+(?:any\s+)?sense|(?:sudden(?:ly)?|acting|new)\s+confus\w*|(?:he|she|mom|dad|grandma|grandpa|husband|wife|they)(?:'s|\s+is|\s+seems|\s+was)\s+(?:very\s+|really\s+|so\s+|suddenly\s+)?(?:confused|disoriented)|confused\s+and\s+(?:drowsy|sleepy|weak|not|can'?t)|(?:talking|speaking|words|speech|he'?s|she'?s|he\s+is|she\s+is)\s+not\s+making\s+(?:any\s+)?sense|doesn'?t\s+know\s+where\s+(?:she|he|they)\s+(?:is|are)|(?:isn'?t|not)\s+recogni[sz]ing|delirious", EMERGENCY, False),
+    ("severe_bleeding", r"(?:won'?t|wont|will\s+not|doesn'?t|does\s+not|can'?t|cant|not)\s+stop(?:ping)?\s+(?:the\s+)?bleed\w*|bleed\w*\s+(?:\w+\s+)?(?:won'?t|wont|will\s+not|doesn'?t|does\s+not|isn'?t|not)\s+stop\w*|bleed\w*\s+(?:really\s+|so\s+)?(?:heavily|heavy|a\s+lot|badly|profusely|everywhere|nonstop|through)|(?:heavy|severe|massive|uncontrolled|a\s+lot\s+of)\s+bleeding|soak\w*\s+(?:through\s+)?(?:a\s+|the\s+|\w+\s+)?(?:pads?|towels?|bandages?|gauze|dressings?|sheets)(?!\s+every\s+(?:[2-9]|two|three|four|five|six|few|couple))|(?:gushing|pouring|spurting)\s+blood|blood\s+(?:is\s+)?(?:everywhere|pouring|gushing|spurting|squirting)|bleed\w*[^.!?]{0,60}?(?:won'?t|wont|will\s+not|doesn'?t|does\s+not|isn'?t)\s+stop(?:ping)?|hemorrhag\w*|haemorrhag\w*|(?:a\s+lot|lots|tons)\s+of\s+(?:bright\s+red\s+|dark\s+)?blood", EMERGENCY, False),
+    ("gi_bleeding", r"(?:vomit\w*|throw\w*\s+up|threw\s+up|puk\w*|cough\w*\s+up|spitting\s+up)\s+(?:\w+\s+){0,6}?blood|blood(?:y)?\s+vomit|coffee[\s-]grounds?|(?:black|tarry|tar[\s-]like)\s+(?:\w+\s+)?(?:stools?|poop|poo|bowel\s+movements?)|(?:stools?|poop|poo)\s+(?:is|are|was|were|has\s+been|looks?)\s+(?:\w+\s+)?(?:black|tarry|like\s+tar)", EMERGENCY, False),
+    ("anaphylaxis", r"anaphyla\w*|throat\s+(?:is\s+|feels\s+)?(?:\w+\s+)?(?:closing|swell\w*|swollen|tight\w*)|(?:tongue|lips?|face|mouth)\s+(?:is\s+|are\s+|started\s+|keeps?\s+)?(?:swell\w*|swollen|puffing\s+up|blowing\s+up)|swollen\s+(?:tongue|lips?)|epi\s?pen|(?:severe|bad|serious|major|massive)\s+allergic\s+reaction", EMERGENCY, False),
+    ("unconscious", r"(?:he|she|they|dad|mom|husband|wife|son|daughter|baby|father|mother|grandma|grandpa)\s+(?:\w+\s+){0,6}?(?:isn'?t|is\s+not|wasn'?t|stopped|not)\s+moving|pass(?:ed|es|ing)?\s+out|unconscious|unresponsive|not\s+responding\s+to\s+(?:me|us|anything|my\s+voice|his\s+name|her\s+name)|fainted|fainting|black(?:ed|ing)\s+out|won'?t\s+wake|can'?t\s+wake\s+(?:him|her|them|up)|hard\s+to\s+wake|collaps\w*|lost\s+consciousness|loss\s+of\s+consciousness|knocked\s+out", EMERGENCY, False),
+    ("seizure", rf"seiz\w*(?!\s+{MEDWORDS}\b)|convuls\w*|having\s+(?:a\s+)?fits?\b|shaking\s+uncontrollabl\w*", EMERGENCY, False),
+    ("poisoning", r"poison\w*(?<!food\spoisoning)(?!\s+(?:ivy|oak|sumac))|(?:swallowed|ate|ingested|got\s+into|chewed)\s+(?:some\s+of\s+|some\s+|a\s+few\s+of\s+)?(?:the\s+|my\s+|his\s+|her\s+|a\s+|\w+'s\s+)?(?:\w+\s+){0,2}?(?:pills|meds|medicine|medication|tablets|gummies|vitamins)|(?:drank|swallowed|ate|ingested|got\s+into)\s+(?:some\s+|the\s+|my\s+|a\s+)?(?:bleach|antifreeze|detergent|laundry\s+pod|tide\s+pod|button\s+batter\w*|batter\w*|cleaning\s+\w+|rat\s+poison|pills|meds|medicine|lighter\s+fluid|magnets?)|(?:carbon\s+monoxide|co\s+alarm)", EMERGENCY, False),
+    ("severe_abdominal_pain", rf"{SEVERE}\s+(?:\w+\s+){{0,2}}?{BELLY}\s*(?:{PAIN}|cramp\w*)|{BELLY}\s+(?:{PAIN}|cramp\w*)\s+(?:is\s+|are\s+)?(?:\w+\s+)?(?:{SEVERE}|unbearable)|{SEVERE}\s+{PAIN}\s+in\s+(?:my|his|her|the)\s+(?:\w+\s+){{0,2}}?{BELLY}|(?:belly|stomach|abdomen)\s+(?:is\s+)?(?:rigid|hard\s+as\s+a\s+rock|board[\s-]like)|doubled\s+over", EMERGENCY, False),
+    ("worst_headache", r"worst\s+headache|thunderclap|(?:sudden|suddenly)\s+(?:\w+\s+){0,2}headache|headache\s+(?:\w+\s+){0,4}(?:worst|of\s+my\s+life|stiff\s+neck)|stiff\s+neck\s+(?:\w+\s+){0,3}(?:fever|headache)", EMERGENCY, False),
+    ("vision_loss", r"(?:sudden(?:ly)?|all\s+of\s+a\s+sudden)\s+(?:\w+\s+){0,2}(?:blind|can'?t\s+see|lost\s+(?:my\s+)?(?:vision|sight)|vision\s+loss|double\s+vision)|(?:lost|losing|loss\s+of)\s+(?:\w+\s+)?(?:vision|sight)|went\s+blind|vision\s+(?:went|goes|going|turned)\s+(?:black|dark|grey|gray|white)|curtain\s+(?:over|across|coming\s+down)|can'?t\s+see\s+(?:out\s+of|with|from)\s+(?:my|his|her)\s+(?:left|right)?\s*eye", EMERGENCY, False),
+    ("testicular_pain", r"(?:testic\w*|testes|testis|scrot\w*|balls)\s+(?:\w+\s+){0,2}(?:pain|hurts?|hurting|swollen|swelling|twisted)|(?:pain|swelling)\s+in\s+(?:my|his)\s+(?:left\s+|right\s+)?(?:testic\w*|scrot\w*|balls?)|testicular\s+torsion", EMERGENCY, False),
+    ("calf_pain", r"calf\s+(?:\w+\s+){0,2}(?:pain|hurts?|swollen|swelling|is\s+swollen|red|tender|warm)|(?:swollen|painful|tender|red|hot)\s+calf|\bdvt\b|blood\s+clot", EMERGENCY, False),
+    ("spreading_redness", r"(?:spreading|expanding|growing)\s+(?:\w+\s+)?(?:redness|red\w*)|red(?:ness)?\s+(?:is\s+)?(?:spreading|getting\s+bigger|growing|moving\s+up)|red\s+(?:streak\w*|lines?)\s+(?:\w+\s+){0,3}(?:up|from|going)|red\s+streaks?", EMERGENCY, False),
+    ("sepsis_signs", r"seps\w*|septic|(?:shaking|uncontrollable)\s+chills|rigors|mottled|(?:skin|knees)\s+(?:is\s+|are\s+|looks?\s+)?(?:blotchy|mottled)", EMERGENCY, False),
+    ("dka_signs", r"\bdka\b|keto\s?acidosis|ketones?\s+(?:are\s+|is\s+)?(?:\w+\s+)?(?:high|large|moderate|positive|\+)|fruity\s+breath", EMERGENCY, False),
+    ("hypertensive_crisis", r"(?:bp|blood\s+pressure|pressure)\s+(?:is\s+|was\s+|of\s+|at\s+|reading\s+(?:of\s+)?)?(?:(?:1[89]\d|2\d\d)\s?/\s?\d{2,3}|\d{2,3}\s?/\s?(?:1[2-9]\d))", EMERGENCY, False),
+    ("severe_burn", r"(?:bad|severe|deep|big|third[\s-]degree|second[\s-]degree)\s+burn|burned\s+(?:my|his|her)\s+(?:whole|entire)", EMERGENCY, False),
+    ("major_trauma", r"car\s+(?:accident|crash|wreck)|hit\s+by\s+a\s+(?:car|truck)|bone\s+(?:is\s+)?(?:sticking|poking)\s+out|fell\s+(?:off|down)\s+(?:a\s+|the\s+)?(?:ladder|roof|stairs)\s+and\s+(?:can'?t|hit)", EMERGENCY, False),
+    ("low_blood_sugar", r"(?:blood\s+)?(?:sugar|glucose|bg)\s+(?:meter\s+|reading\s+|level\s+)?(?:is\s+|was\s+|of\s+|at\s+|says\s+|reads\s+|dropped\s+to\s+)?(?:[1-4]\d|5[0-4])\b(?!\s*(?:%|years|mins?|minutes|days|units))", EMERGENCY, False),
+    # --- clinical wording (vignettes, notes, caregivers who are clinicians) -------------
+    ("chest_pain", r"(?:substernal|retrosternal|precordial|pleuritic\s+chest)\s+(?:\w+\s+)?(?:pain|pressure|tightness|discomfort)|unstable\s+angina|angina|myocardial\s+infarction|acute\s+coronary|(?-i:\b(?:STEMI|NSTEMI|ACS)\b)|aortic\s+dissection|(?:tearing|ripping)\s+(?:chest\s+|back\s+)?pain|pulmonary\s+embol\w*", EMERGENCY, False),
+    ("breathing", r"(?:ribs|chest|neck|belly|skin)\s+(?:\w+\s+){0,4}?(?:sucks?|sucking|pulling|pulls|caving|caves)\s+in|nostrils\s+flaring|grunting\s+with\s+(?:each|every)\s+breath|dyspn\w*|respiratory\s+distress|tachypn\w*|hypoxi\w*|stridor|cyano\w*|pneumothorax|(?:spo2|o2\s+sat\w*|sats?|oxygen(?:\s+(?:saturation|level|reading|sat))?)\s+(?:is\s+|was\s+|of\s+|at\s+|dropped\s+to\s+)?(?:[1-8]\d|9[0-1])\s?%|retractions|accessory\s+muscles?", EMERGENCY, False),
+    ("stroke_signs", r"hemipar\w*|hemipleg\w*|aphasi\w*|dysarthri\w*|facial\s+droop|(?-i:\b(?:CVA|TIA)\b)|transient\s+isch\w*|altered\s+mental\s+status|(?-i:\bAMS\b)|obtunded|(?:left|right)[\s-]sided\s+(?:weakness|numbness|paralysis)|unilateral\s+(?:weakness|numbness)|\bgcs\s+(?:of\s+)?(?:[3-9]|1[0-3])\b", EMERGENCY, False),
+    ("gi_bleeding", r"hemateme\w*|haemateme\w*|melena|melaena|hematochezia|haemoptysis|hemoptysis|upper\s+gi\s+bleed\w*|gi\s+bleed\w*", EMERGENCY, False),
+    ("shock", r"hypotensi\w*|hemodynamically\s+unstable|(?:in|into)\s+shock|septic\s+shock|(?:bp|blood\s+pressure)\s+(?:is\s+|was\s+|of\s+)?(?:[4-8]\d)\s?/\s?\d{2}", EMERGENCY, False),
+    ("anaphylaxis", r"angioedema|angio-oedema", EMERGENCY, False),
+    ("unconscious", r"(?:won'?t|doesn'?t|isn'?t|is\s+not|not)\s+respond(?:ing)?(?!\s+to\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:antibiotic\w*|treatment|medication|med|meds|therapy|texts?|emails?|calls?|messages?|portal|letters?))|breathing\s+(?:funny|weird|strange|noisy|odd)|(?:is|seems|went|gone|looks)\s+(?:\w+\s+)?(?:limp|floppy)|syncop\w*|status\s+epilepticus|post[\s-]?ictal|unarousable", EMERGENCY, False),
+    ("overdose", r"(?:intentional|deliberate)\s+(?:ingestion|overdose)|(?:acetaminophen|paracetamol|tylenol|opioid|benzodiazepine|tricyclic)\s+(?:ingestion|overdose|toxicity)", EMERGENCY, True),
+    ("severe_abdominal_pain", r"periton\w*|guarding|rebound\s+tenderness|rigid\s+abdomen|acute\s+abdomen|appendicitis|bowel\s+obstruction|(?:incarcerated|strangulated)\s+hernia|perforat\w*|ectopic|ruptured\s+\w+|(?:abdominal\s+)?aortic\s+aneurysm|(?-i:\bAAA\b)", EMERGENCY, False),
+    ("worst_headache", r"subarachnoid|meningitis|nuchal\s+rigidity", EMERGENCY, False),
+    ("pregnancy_bleeding", r"(?:pre)?eclampsia|placental\s+abruption|abruption|placenta\s+previa|postpartum\s+hemorrhage", EMERGENCY, False),
+    ("vision_loss", r"amaurosis|retinal\s+detachment|(?:sudden|acute|monocular)\s+(?:\w+\s+)?(?:visual|vision)\s+loss", EMERGENCY, False),
+    ("dka_signs", r"kussmaul|anion\s+gap", EMERGENCY, False),
+    ("sepsis_signs", r"petechia\w*|purpur\w*|non[\s-]?blanching|(?:does|do)\s*(?:n'?t|\s+not)\s+(?:blanch|fade)\s+(?:when|under|with)?|purple\s+(?:spots|rash|dots)", EMERGENCY, False),
+    ("airway", r"drool\w*\s+(?:and|,)\s+(?:\w+\s+)?(?:can'?t|cannot|unable\s+to|won'?t)\s+swallow|(?:can'?t|cannot|unable\s+to)\s+swallow\s+(?:\w+\s+)?(?:saliva|spit|own\s+spit)|tripod\w*|(?:sitting|leaning)\s+forward\s+to\s+breathe|(?:working|fighting|gasping)\s+(?:hard\s+)?to\s+breathe|swallowed\s+(?:a\s+|an\s+)?(?:coin|magnet\w*|battery|batteries|toothpick|chicken\s+bone|fish\s+bone|bone|pin|safety\s+pin|needle|nail|earring)", EMERGENCY, False),
+    ("spinal_emergency", r"saddle\s+(?:anesthesia|anaesthesia|numbness)|cauda\s+equina|numb\s+(?:between|around)\s+(?:my|the)\s+(?:legs|groin|buttocks)|(?:lost|loss\s+of)\s+(?:bladder|bowel)\s+control", EMERGENCY, False),
+    ("limb_ischemia", r"compartment\s+syndrome|necrotizing|gangren\w*|(?:cold|pale|blue|white)\s+(?:and\s+\w+\s+)?(?:foot|leg|hand|arm|toes|fingers)\s+(?:\w+\s+)?(?:pulseless|no\s+pulse|numb)", EMERGENCY, False),
+    ("vital_signs", r"(?:heart\s+rate|hr|pulse)\s+(?:is\s+|was\s+|of\s+|at\s+)?(?:1[4-9]\d|2\d\d)\b|(?:respiratory\s+rate|rr|breaths?\s+per\s+minute)\s+(?:is\s+|was\s+|of\s+|at\s+)?(?:3\d|[4-6]\d)\b", EMERGENCY, False),
+    ("suicidal", rf"(?:want|wanting|wanted|need|needs)\s+(?:it|this|everything)\s+(?:all\s+)?to\s+end|(?:thinking|thought|thoughts|think)\s+(?:about|of)\s+(?:ending|killing|offing)\s+(?:it|things|my\s+life|{ME})|(?:plan|planning|planned)\s+(?:on\s+|to\s+|how\s+to\s+)(?:end(?:ing)?\s+(?:it|my\s+life|things|everything)|kill(?:ing)?\s+{ME}|die|dying|overdos\w*|jump\w*\s+(?:off|from|in\s+front)|hang(?:ing)?\s+{ME})|(?:lost|losing|no)\s+(?:the\s+|my\s+)?will\s+to\s+live|(?:want|wanna)\s+to\s+disappear|(?:don'?t|dont)\s+want\s+to\s+wake\s+up", EMERGENCY, True),
+    # --- urgent: a clinician today -------------------------------------------------------
+    ("fever", r"(?:10[0-6](?:\.\d)?|3[89](?:\.\d)?)\s*(?:°\s*[fc]?\s*)?(?:rectal\w*|orally|oral|axillary|under\s+the\s+arm|in\s+the\s+ear|temporal)|(?:he|she|baby|son|daughter|forehead|body|skin)\s+(?:feels|felt|is|was)\s+(?:really\s+|very\s+|so\s+)?(?:warm|hot)(?!\s+(?:and\s+)?(?:red|swollen))|fever\w*|feverish|febrile|temp(?:erature)?\s+(?:is\s+|was\s+|of\s+|at\s+|reading\s+)?(?:\w+\s+)?(?:10[0-6](?:\.\d)?|3[89](?:\.\d)?|40(?:\.\d)?)|(?:10[0-6](?:\.\d)?)\s*(?:°|degrees|deg|f)\b|running\s+hot|burning\s+up|chills", URGENT, False),
+    ("bleeding", r"bleed\w*|spotting|blood\s+(?:in|on)\s+(?:my|his|her|the)\s+(?:urine|pee|stool|poop|underwear|diaper|pad|toilet|tissue)|bloody\s+(?:urine|stool|poop|diarrhea|nose)|nose\s?bleed", URGENT, False),
+    ("head_injury", r"(?:hit|bump\w*|bang\w*|smack\w*|whack\w*|struck)\s+(?:my|his|her|their)\s+head|head\s+(?:injury|trauma|wound)|concussion|fell\s+and\s+hit", URGENT, False),
+    ("abdominal_pain", rf"{BELLY}\s+{PAIN}|{PAIN}\s+in\s+(?:my|his|her|the)\s+{BELLY}|appendi\w*|stomach\s?ache|tummy\s?ache|bellyache", URGENT, False),
+    ("headache", r"headache|migraine", URGENT, False),
+    ("worsening", r"(?:pain|swelling|redness|cough|symptoms|fever|rash|infection|wound|incision|headache|vomiting|diarrhea|bleeding|breathing|sore|throat|ache)\s+(?:\w+\s+){0,2}(?:is\s+|are\s+|keeps\s+|has\s+been\s+|have\s+been\s+|just\s+)?(?:getting|gotten|got|getting\s+much|getting\s+a\s+lot)\s+worse|worse\s+(?:and\s+worse|every\s+day|each\s+day|by\s+the\s+hour)", URGENT, False),
+    ("urgent_clinical", r"pyelonephritis|dysuria|otitis|pharyngitis|pneumonia(?!\s+(?:vaccine\w*|shots?|jab|vaccination))|bronchitis|laceration|fracture|hematuria|epistaxis|tachycardi\w*|hyperglyc\w*|cholecystitis|diverticulitis|kidney\s+stone|renal\s+colic|urinary\s+retention|(?:heavy|heavier)\s+(?:period|bleeding|flow)|(?:period|flow)\s+is\s+(?:\w+\s+)?heavy|(?:broke|broken|fractured)\s+(?:my|his|her)\s+\w+", URGENT, False),
+    ("high_blood_sugar", r"(?:blood\s+)?(?:sugar|glucose|bg|bs)\s+(?:is\s+|was\s+|of\s+|at\s+|reading\s+|keeps\s+|has\s+been\s+|have\s+been\s+|running\s+|stays\s+)?(?:\w+\s+)?(?:[3-9]\d\d|high|hi\b|over\s+[3-9]00|through\s+the\s+roof)", URGENT, False),
+    ("vomiting", r"vomit\w*|throw(?:ing)?\s+up|threw\s+up|puk(?:e|ed|ing)|can'?t\s+keep\s+(?:anything|food|water|fluids|liquids|it)\s+down|diarrh\w*|dehydrat\w*|no\s+wet\s+diapers", URGENT, False),
+    ("wound_redness", r"(?:incision|wound|stitch\w*|staples?|sutures?|surgical\s+site|cut|drain\s+site|scar)\s+(?:\w+\s+){0,6}?(?:red\w*|pus|oozing|ooze|leaking|draining|drainage|discharge|hot|warm|swollen|swelling|opened|open|came\s+(?:out|apart|open)|split|separat\w*|smells?|smelly|foul|infected|yellow|green)|(?:infected|oozing|red|swollen|weeping)\s+(?:incision|wound|stitches|cut)|pus|infect(?:ed|ion)(?!\s+(?:control|prevention))|abscess|cellulitis", URGENT, False),
+    ("urinary", r"burn\w*\s+(?:when|while|with|during|as)\s+(?:i\s+)?(?:pee|urinat\w*|peeing|wee)|(?:painful|burning)\s+(?:urination|peeing|pee)|\buti\b|bladder\s+infection|kidney\s+infection|blood\s+in\s+(?:my\s+)?(?:urine|pee)|can'?t\s+(?:pee|urinate)|flank\s+pain", URGENT, False),
+    ("moderate_pain", rf"(?:bad|severe|terrible|horrible|awful|worse|worsening|intense|increasing|excruciating|unbearable|a\s+lot\s+of|so\s+much|really\s+bad|constant|sharp)\s+(?:\w+\s+)?{PAIN}|{PAIN}\s+(?:\w+\s+){{0,2}}(?:getting|is\s+getting|has\s+gotten|gotten)\s+worse|(?:[6-9]|10)\s?/\s?10|(?:hurts?|hurting)\s+(?:so\s+(?:much|bad)|a\s+lot|really\s+bad)|can'?t\s+(?:walk|sleep|move|stand|put\s+weight)\s+(?:because|from|due|on|it|with)", URGENT, False),
+    ("side_effect", r"(?:having|getting|experiencing|noticed|noticing|gave\s+me|giving\s+me|causing|caused|think\s+(?:i'?m|im)\s+having|bad)\s+(?:\w+\s+)?side[\s-]?effects?|(?:reaction|reacting)\s+to\s+(?:the|my|this|that|a)\s+(?:new\s+)?(?:\w+\s+)?(?:med\w*|pills?|drug|antibiotic\w*|shot|vaccine|injection|tablets?)|(?:med\w*|pills?|antibiotic\w*|tablets?|drug|shot|vaccine|dose)\s+(?:\w+\s+){0,3}(?:is|are|has\s+been|have\s+been|was)\s+(?:\w+\s+)?(?:making|made|giving|causing)\s+(?:me|him|her)|allergic\s+reaction|\bhives\b|rash\s+(?:\w+\s+){0,3}(?:spreading|all\s+over|after|since|from|everywhere)", URGENT, False),
+    ("breathing_mild", r"wheez\w*|(?:asthma|copd)\s+(?:is\s+)?(?:\w+\s+)?(?:flar\w*|acting\s+up|worse|bad)|coughing\s+(?:a\s+lot|nonstop|all\s+night|constantly)", URGENT, False),
+    ("palpitations", r"palpitat\w*|heart\s+(?:is\s+|has\s+been\s+|keeps\s+|was\s+)?(?:racing|pounding|skipping|fluttering)|racing\s+heart|irregular\s+heartbeat|\bafib\b", URGENT, False),
+    ("dizziness", r"dizz\w*|lighthead\w*|light[\s-]headed|vertigo|room\s+(?:is\s+)?spinning", URGENT, False),
+    ("swelling", r"(?:leg|legs|ankle|ankles|feet|foot|arm|hand|knee|joint)\s+(?:is\s+|are\s+)?(?:\w+\s+)?(?:swollen|swelling|puffy)|swollen\s+(?:leg|legs|ankle|ankles|feet|foot|arm|hand|knee|joint|gland)", URGENT, False),
+    ("injury", r"(?:think|might|may)\s+(?:it'?s|be|have|has)\s+(?:\w+\s+)?(?:broken|fractured|sprained|torn)|\bfell\b(?!\s+asleep)|had\s+a\s+(?:bad\s+)?fall|twisted\s+(?:my|his|her)\s+(?:ankle|knee|wrist)|dog\s+bite|bit\s+by|stepped\s+on\s+a\s+(?:nail|needle)", URGENT, False),
+    ("mental_health", rf"depress\w*(?!\s+{MEDWORDS}\b)|panic\s+attacks?|anxiety\s+(?:is\s+)?(?:\w+\s+)?(?:worse|bad|through\s+the\s+roof|out\s+of\s+control)|hopeless\w*|can'?t\s+stop\s+crying|hearing\s+voices|hallucinat\w*|manic|psychos\w*|relaps\w*|withdrawal", URGENT, False),
+    ("ran_out_critical", r"(?:ran|run|running|am|i'?m)\s+out\s+of\s+(?:my\s+)?(?:insulin|seizure|anti[\s-]?seizure|blood\s+thinner|eliquis|xarelto|warfarin|transplant|anti[\s-]?rejection|heart|inhaler|epi\s?pen|nitro\w*)", URGENT, False),
+    ("urgent_other", r"(?:ear|ears)\s+(?:\w+\s+){0,4}(?:fluid|pus|draining|drainage|leaking)|shingles(?!\s+(?:vaccine\w*|shots?|vaccination|jab))|(?:accidentally|by\s+mistake|mistakenly)\s+(?:took|take|gave|double[\s-]?dosed|doubled)|took\s+(?:my\s+|a\s+)?(?:\w+\s+)?(?:twice|double\s+dose|two\s+doses)|(?:bp|blood\s+pressure|pressure)\s+(?:is\s+|was\s+|of\s+|at\s+|reading\s+(?:of\s+)?)?(?:1[6-7]\d\s?/\s?\d{2,3}|\d{2,3}\s?/\s?(?:10\d|11\d))|red\s+and\s+(?:hot|warm)|hot\s+and\s+red|gout\s+(?:is\s+)?(?:flar\w*|attack)|\binr\b\s+(?:\w+\s+){0,3}(?:[4-9](?:\.\d)?|high)|(?:jaw|face|cheek|gums?)\s+(?:is\s+)?(?:\w+\s+)?(?:swollen|swelling)|nose\s?bleeds?|missed\s+(?:\d+|two|three|several|a\s+few|a\s+couple\s+of)\s+(?:days|doses)\s+of|allergic\s+to\s+(?:the|my|this)\s+(?:new\s+)?\w+|(?:feel|felt|feeling|going\s+to|gonna|i'?ll)\s+(?:like\s+i'?(?:m|ll)\s+(?:going\s+to\s+)?)?faint|(?:picc|iv|port|line|catheter|drain)\s+(?:\w+\s+){0,3}(?:red|cloudy|pus|smells?|leaking|tender)|gallbladder\s+(?:is\s+)?(?:acting\s+up|attack|pain)|itch\w*\s+(?:all\s+over|everywhere)|(?:severe|intense|terrible)\s+itch\w*|lump\s+in\s+(?:my|his|her)\s+(?:breast|testicle|neck|armpit)|(?:new|painful|growing)\s+lump|withdraw(?:ing|al)\s+from\s+(?:alcohol|opioids|benzos|xanax)|croup|barking\s+cough|(?:urine|pee)\s+is\s+(?:dark|brown|red|cloudy)|can'?t\s+swallow|hurts\s+to\s+swallow|spider\s+bite", URGENT, False),
+    ("eye", r"pink\s?eye|eye\s+(?:is\s+)?(?:\w+\s+)?(?:red|swollen|pus|goopy|crusted|painful|hurts?)|something\s+in\s+(?:my|his|her)\s+eye", URGENT, False),
+    ("pregnancy_concern", r"(?:baby|fetal\s+movement|kicks?)\s+(?:\w+\s+){0,3}(?:isn'?t|not|stopped|hasn'?t|less|decreased|fewer)\s*(?:moving|moved|movement|kicking|kicked)|water\s+(?:broke|breaking|has\s+broken)|contractions|decreased\s+fetal\s+movement", URGENT, False),
+]
+
+# Context sets used by the compound rules (matched anywhere in the message, not negated).
+_INFANT = re.compile(
+    r"(?<!\w)(?:newborn|infant|neonate|\d{1,2}[\s-]?days?[\s-]old|(?:[0-9]|1[0-2])[\s-]?(?:weeks?|wks?|wk)[\s-]old|(?:[1-3]|one|two|three)[\s-]?(?:months?|mo|mos)[\s-]old|"
+    r"(?:my|our|the)\s+(?:newborn|baby|infant)|(?:week|weeks)[\s-]old|\(\s*\d{1,2}\s*(?:weeks?|wks?|days?)(?:\s+old)?\s*\)|"
+    r"(?:baby|son|daughter|infant|newborn)\s+is\s+(?:only\s+)?\d{1,2}\s+(?:weeks?|days?)(?:\s+old)?)(?!\w)",
+    re.IGNORECASE,
+)
+_PREGNANT = re.compile(
+    r"(?<!\w)(?:pregnan\w*|preggo|gestation\w*|postpartum|post[\s-]partum|(?-i:G\d\s?P\d)|i'?m\s+\d{1,2}\s+(?:weeks|wks)\b|expecting\s+(?:a\s+baby|twins)|\d{1,2}\s+(?:weeks?|wks)\s+(?:along|pregnant)|(?:first|second|third)\s+trimester|trimester)(?!\w)",
+    re.IGNORECASE,
+)
+_POSTOP = re.compile(
+    r"(?<!\w)(?:surgery|surgical|operation|op|post[\s-]?op\w*|incision|procedure|c[\s-]?section|(?:knee|hip|shoulder)\s+replacement|appendectomy|gallbladder\s+removed|hysterectomy|stitches|staples|discharged)(?!\w)",
+    re.IGNORECASE,
+)
+_THINNER = re.compile(
+    r"(?<!\w)(?:blood[\s-]?thinners?|anticoagula\w*|eliquis|apixaban|xarelto|rivaroxaban|warfarin|coumadin|jantoven|pradaxa|dabigatran|plavix|clopidogrel|lovenox|heparin)(?!\w)",
+    re.IGNORECASE,
+)
+_SEPSIS_COMPANION = re.compile(
+    r"(?<!\w)(?:confus\w*|(?:very|really|so)\s+(?:weak|sleepy|drowsy|lethargic)|letharg\w*|tachycard\w*|hypotensi\w*|lactate|altered\s+mental|(?:heart|pulse)\s+(?:is\s+)?(?:racing|very\s+fast|over\s+1[2-9]\d)|(?:shaking|uncontrollable)\s+chills|rigors|mottled|low\s+blood\s+pressure|can'?t\s+stand\s+up|barely\s+(?:responsive|awake))(?!\w)",
+    re.IGNORECASE,
+)
+_DKA_COMPANION = re.compile(
+    r"(?<!\w)(?:vomit\w*|throwing\s+up|threw\s+up|breathing\s+(?:fast|hard|heavy|deep)|fruity|confus\w*|stomach\s+pain|belly\s+pain|abdominal\s+pain|very\s+thirsty|peeing\s+constantly)(?!\w)",
+    re.IGNORECASE,
+)
+
+_PREECLAMPSIA = re.compile(
+    r"(?<!\w)(?:seeing\s+(?:spots|stars|flashing)|spots\s+in\s+my\s+vision|blurr\w*|vision|swollen\s+(?:face|hands)|face\s+(?:is\s+)?swollen|severe|terrible|worst|bad|pounding|blood\s+pressure|bp)(?!\w)",
+    re.IGNORECASE,
+)
+_ALLERGEN = re.compile(
+    r"(?<!\w)(?:stung|sting|bee|wasp|hornet|peanuts?|tree\s+nuts?|shellfish|shrimp|allerg\w*|hives|epi\s?pen)(?!\w)",
+    re.IGNORECASE,
+)
+_STIFF_NECK = re.compile(r"(?<!\w)(?:stiff\s+neck|neck\s+(?:is\s+)?(?:stiff\w*|rigid\w*)|can'?t\s+(?:bend|touch\s+(?:my|his|her)\s+chin))", re.IGNORECASE)
+_INFANT_DEHYDRATION = re.compile(r"(?<!\w)(?:no\s+wet\s+diapers|can'?t\s+keep|projectile|green)(?!\w)", re.IGNORECASE)
+_OLDER_CHILD = re.compile(
+    r"(?<!\w)(?:(?:[4-9]|1\d|2[0-4])\s*[\s-]?(?:months?|mos?|mo)\b|\d+\s*[\s-]?(?:years?|yrs?|yo|y/o|y\.o\.)\b|toddler)",
+    re.IGNORECASE,
+)
+_HIGH_POSTOP_FEVER = re.compile(r"(?<![\w.])(?:10[1-5](?:\.\d)?|38\.[5-9]|39(?:\.\d)?|40(?:\.\d)?)(?![\w.])(?!\s*%)")
+_CHILLS = re.compile(r"(?<!\w)(?:chills|rigors|shaking|shivering)(?!\w)", re.IGNORECASE)
+
+# (category, pattern, direction) — pseudo-triggers first: at the same position the first
+# alternative wins, so "not only" is consumed before "not" can trigger.
+_MODIFIERS: list[tuple[str, str, str]] = [
+    (PSEUDO, rf"not\s+(?:feeling|doing|looking|sleeping|eating|acting)\s+(?:well|good|great|right|ok|okay|too\s+good|so\s+good|so\s+great|like\s+(?:myself|himself|herself|themselves))|(?:don'?t|doesn'?t|didn'?t)\s+(?:feel|look|seem)\s+(?:well|good|right|ok|okay)|not\s+(?:myself|himself|herself)|(?:has|have|had|is|was)n'?t\s+(?:healed|resolved|gone\s+away|went\s+away|cleared\s+up|settled|subsided|improved|gotten\s+better)|not\s+(?:healed|resolved|healing)|never\s+(?:healed|resolved|went\s+away)|never\s+(?:had|felt|experienced)\s+(?:\w+\s+){{0,3}}like\s+(?:this|that)|no\s+(?:idea|clue)|even\s+without|without\s+(?:doing|any\s+reason|reason|warning|exertion|trying|moving|stopping|relief)|(?:my|our|his|her)\s+(?:\w+\s+)?{RELATIVE}\s+(?:had|has)\s+to|no\s+(?:increase|change|improvement|better|relief|help)|not\s+(?:only|just|sure|certain|necessarily|ok|okay|fine|good|great|well|doing\s+\w+|better|improv\w*|helping|working|stopping|going\s+away|responding|responsive|breathing|eating|drinking|making\s+sense|recogni\w*|able|worth|even|that\s+i\s+know|too\s+bad|bad)|no\s+(?:one|body)|nobody|nothing|no\s+matter|no\s+reason|no\s+point|no\s+longer\s+(?:able|want|wish)|don'?t\s+(?:know|think\s+i\s+can|see|care)|doesn'?t\s+(?:stop|go\s+away|help|matter|seem)|isn'?t\s+(?:stopping|going\s+away|helping|working|responding|breathing|worth)|(?:not\s+sure|unsure|don'?t\s+know|wonder(?:ing)?|see|check|as|even|only)\s+(?:if|whether)|if\s+(?:that|this)\s+(?:makes\s+sense|helps|matters)|(?:is|was|are|were)n'?t\s+making\s+sense|isnt\s+making\s+sense|gram\s+negative|never\s+(?:been\s+this|felt\s+this|had\s+(?:pain|anything)\s+like)|nothing\s+(?:helps|is\s+helping|works)", "none"),
+    (NEGATED, r"no|not|never|without|none|nor|neither|denies|denied|deny|denying|negative\s+for|free\s+of|absence\s+of|(?:no|any)\s+signs?\s+of|no\s+evidence\s+of|ruled?\s+out|no\s+more|no\s+longer|zero|(?:do|does|did|have|has|had)(?:n'?t|\s+not)\s+(?:have|has|had|get|got|getting|feel|feeling|experienc\w*|notic\w*|think|believe|see|having|any|want\s+to|plan\s+to|intend\s+to)|(?:is|was|are|were|would|should)n'?t|(?:isnt|wasnt|arent|werent|wouldnt|shouldnt)|(?:has\s+|have\s+|had\s+)?stopped(?=\s+\w+ing\b)|would\s+never|will\s+never|won'?t\s+(?:ever|actually|really)?\s*(?:do|hurt|kill|act)|nope|nah", FORWARD),
+    (NEGATED, r"(?:is|are|has|have)\s+(?:all\s+)?gone|ruled\s+out|came\s+back\s+(?:normal|negative|clear|fine)|was\s+(?:normal|negative)|were\s+(?:normal|negative)", BACKWARD),
+    (HISTORICAL, r"history\s+of|hx\s+of|h/o|in\s+the\s+past|used\s+to|previous(?:ly)?|prior|in\s+(?:19|20)\d\d|back\s+in|as\s+a\s+(?:kid|child|teen(?:ager)?|baby)|when\s+i\s+was\s+(?:a\s+kid|a\s+child|young\w*|little|a\s+teen\w*|in\s+(?:high\s+school|college))|in\s+(?:high\s+school|college|middle\s+school|grade\s+school|my\s+twenties|my\s+teens)|when\s+(?:i|he|she|they)\s+w(?:as|ere)\s+(?:\d+|a\s+\w+|little|young\w*|small|in\s+\w+(?:\s+school)?)|years?\s+back|(?:last|past)\s+(?:year|summer|winter|spring|fall|autumn|decade)|(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|couple(?:\s+of)?|several|many)\s+(?:years?|yrs?|months?|decades?)\s+ago|years\s+ago|long\s+time\s+ago|once\s+before", BIDIRECTIONAL),
+    (HISTORICAL, r"(?:it'?s|that'?s|they'?re)\s+(?:\w+\s+)?(?:fine|better|good|ok|okay|resolved|healed|gone)\s+now|(?:but\s+)?(?:it|that|they|these|this|the\s+\w+)\s+(?:has\s+|have\s+|had\s+|all\s+)?(?:went\s+away|gone\s+away|resolved|cleared\s+up|stopped|passed|settled\s+down|subsided)|(?:is|are|'?s)\s+(?:\w+\s+)?(?:fine|better|good|ok|okay|resolved|healed|gone)\s+now|(?:all\s+)?(?:fine|better|good|ok|okay)\s+now|(?:has|have)?\s*(?:resolved|healed|cleared\s+up|went\s+away|gone\s+away|settled|subsided)|went\s+away", BACKWARD),
+    (HYPOTHETICAL, r"if|what\s+if|in\s+case|in\s+the\s+event|should\s+i\s+(?:ever\s+)?(?:get|have|develop|notice|start)|when\s+should|would\s+(?:i|it|that)|could\s+(?:i|it|that|this)\s+(?:be|get|cause|lead)", FORWARD),
+    (INFORMATIONAL, r"may\s+cause|can\s+(?:\w+\s+)?cause|cause\s+(?:\w+\s+)?(?:like|such\s+as)|watch\s+(?:out\s+)?for|look\s+out\s+for|(?:what\s+are|know|learn|list)\s+(?:the\s+)?(?:warning\s+)?(?:signs|symptoms)\s+of|warning\s+signs|risk\s+of|risks|chance\s+of|prevent\w*|avoid|linked\s+to|associated\s+with|(?:increase|raise)s?\s+(?:the\s+|my\s+)?risk|(?:does|do|can|could|will|would)\s+(?:\w+\s+){0,3}?(?:cause|make\s+(?:you|people|someone|patients))|(?:worried|afraid|scared|anxious|nervous)\s+(?:about\s+|of\s+)?(?:getting|developing|having|of\s+getting)|is\s+it\s+normal\s+to|how\s+do\s+i\s+know|how\s+would\s+i\s+know|side\s+effects?\s+(?:include|like|such\s+as|of)|possible\s+side|common\s+side|(?:call|go|come)\s+(?:\w+\s+){0,3}(?:if|when)|told\s+(?:me|us)\s+to\s+(?:watch|call|look)|screen(?:ing|ed)?\s+(?:for|question\w*)|questionnaire|form\s+asks?|asks?\s+(?:about|if)|article|reading\s+about|research(?:ing)?\s+(?:about|on)|tv\s+show|movie", FORWARD),
+    (FAMILY, rf"(?:my|our|his|her)\s+(?:late\s+)?(?:\w+\s+)?{RELATIVE}(?:'?s)?\s+(?:\w+\s+)?(?:had|has\s+had|died|passed|suffered|committed|attempted|tried|was\s+diagnosed|got\s+diagnosed|history|hx|also\s+had)|family\s+(?:medical\s+)?(?:history|hx)|fhx|f/h", FORWARD),
+    (FAMILY, rf"{RELATIVE}\s+(?:\w+\s+)?(?:died|passed\s+away|passed)\s+(?:of|from|after|with)|{RELATIVE}\s+(?:with|had|has\s+had)\s+(?:a\s+)?(?:history|hx|an?\s+\w+\s+at\s+\d+)", FORWARD),
+    (FAMILY, rf"runs\s+in\s+(?:the|my|our)\s+family|(?:on|in)\s+(?:my|our)\s+(?:mom|mum|mother|dad|father)'?s\s+side|in\s+(?:my|our)\s+family|(?:like|as)\s+(?:my|our)\s+{RELATIVE}\s+did", BACKWARD),
+]
+
+_TERMINATION = re.compile(
+    r"(?<!\w)(?:but|however|although|though|except|aside\s+from|apart\s+from|other\s+than|yet|still|now\s+i|today\s+i|and\s+now|and\s+then|then|which|whereas|while|except\s+that|anyway)(?!\w)"
+    r"|[;:()]|\s[-–—]\s|(?<!\w)and\s+(?:is|has|was|he|she|they|now|also|then|it'?s|i'?m|i|my)(?!\w)|,\s*(?:and\s+|so\s+|plus\s+)?(?:i|i'?m|im|i'?ve|ive|he|she|they|we|my|his|her|their|our|it'?s|its|now|this|today|tonight)(?!\w)",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[.!?]+(?=\s|$)|[!?]+|\n+|\s\.\s|…")
+_WORD = re.compile(r"\w+(?:'\w+)?")
+_WINDOW = {FORWARD: 8, BACKWARD: 6}
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "´": "'"})
 
 
-def _is_negated(text: str, start: int, end: int) -> bool:
-    left, right = _clause_bounds(text, start, end)
-    return bool(_NEGATION.search(text[left:start])) or bool(
-        re.search(r"\b(?:last (?:year|month|week)|years ago|resolved|is gone|went away)\b", text[end:right], re.IGNORECASE)
-    )
+def _split_top_level(pattern: str) -> list[str]:
+    """Split a regex at its top-level `|` (outside groups and character classes)."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth, in_class, escaped = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]" or (bool(current) and current[-1] == "[")
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
+    """Characters a parsed regex can start with (None: any) and whether it can match empty."""
+    result: set[str] = set()
+    for op, av in items:
+        name = str(op)
+        if name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue  # zero-width
+        if name == "LITERAL":
+            return result | {chr(av)}, False
+        if name == "IN":
+            chars: set[str] = set()
+            for sub_op, sub_av in av:
+                sub = str(sub_op)
+                if sub == "LITERAL":
+                    chars.add(chr(sub_av))
+                elif sub == "RANGE" and sub_av[1] - sub_av[0] < 128:
+                    chars.update(chr(c) for c in range(sub_av[0], sub_av[1] + 1))
+                else:
+                    return None, False
+            return result | chars, False
+        if name == "SUBPATTERN":
+            first, nullable = _first_chars(av[-1])
+        elif name == "BRANCH":
+            first, nullable = set(), False
+            for alternative in av[1]:
+                alt_first, alt_nullable = _first_chars(alternative)
+                if alt_first is None:
+                    return None, False
+                first |= alt_first
+                nullable = nullable or alt_nullable
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            first, nullable = _first_chars(av[2])
+            nullable = nullable or av[0] == 0
+        else:
+            return None, False
+        if first is None:
+            return None, False
+        result |= first
+        if not nullable:
+            return result, False
+    return result, True
+
+
+_WORD_CHARS = re.compile(r"[\w']")
+
+
+def _first_words(items: list[Any], prefix: str = "", budget: int = 400) -> set[str] | None:
+    """The words a parsed regex can start with (lower case), or None when that is open-ended.
+
+    "(?:kill|end)\\s+myself" gives {"kill", "end"}; "suicid\\w*" gives the stem {"suicid*"}
+    (any word starting so); "\\w+ing" gives None.
+    """
+    if not items:
+        return {prefix.lower()} if prefix else None
+    op, av = items[0]
+    rest = items[1:]
+    name = str(op)
+    if name in ("AT", "ASSERT", "ASSERT_NOT"):
+        return _first_words(rest, prefix, budget)
+    if name == "LITERAL":
+        char = chr(av)
+        if _WORD_CHARS.match(char):
+            return _first_words(rest, prefix + char, budget)
+        return {prefix.lower()} if prefix else None
+    if name == "IN":
+        chars = []
+        for sub_op, sub_av in av:
+            sub = str(sub_op)
+            if sub == "LITERAL":
+                chars.append(chr(sub_av))
+            elif sub == "CATEGORY" and str(sub_av) == "CATEGORY_SPACE":
+                chars.append(" ")
+            else:
+                return _stem(prefix)
+        if all(not _WORD_CHARS.match(c) for c in chars):
+            return {prefix.lower()} if prefix else None
+        if any(not _WORD_CHARS.match(c) for c in chars) or len(chars) > 12:
+            return _stem(prefix)
+        return _union([_first_words(rest, prefix + c, budget) for c in chars], budget)
+    if name == "SUBPATTERN":
+        return _first_words(list(av[-1]) + rest, prefix, budget)
+    if name == "BRANCH":
+        return _union([_first_words(list(alternative) + rest, prefix, budget) for alternative in av[1]], budget)
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, high, sub = av
+        sub_items = list(sub)
+        is_space = len(sub_items) == 1 and (
+            (str(sub_items[0][0]) == "IN" and all((str(o) == "CATEGORY" and str(a) == "CATEGORY_SPACE") or (str(o) == "LITERAL" and not _WORD_CHARS.match(chr(a))) for o, a in sub_items[0][1]))
+            or (str(sub_items[0][0]) == "LITERAL" and not _WORD_CHARS.match(chr(sub_items[0][1])))
+        )
+        if is_space:
+            if low >= 1 or not prefix:
+                return {prefix.lower()} if prefix else _first_words(rest, prefix, budget) if low == 0 else None
+            return _union([{prefix.lower()}, _first_words(rest, prefix, budget)], budget)
+        if high == 1:
+            options = [_first_words(sub_items + rest, prefix, budget)]
+            if low == 0:
+                options.append(_first_words(rest, prefix, budget))
+            return _union(options, budget)
+        return _stem(prefix)
+    return _stem(prefix)
+
+
+def _stem(prefix: str) -> set[str] | None:
+    """A word prefix long enough to dispatch on ("suicid*"), or None."""
+    return {prefix.lower() + "*"} if len(prefix) >= 3 else None
+
+
+def _union(options: list[set[str] | None], budget: int) -> set[str] | None:
+    merged: set[str] = set()
+    for option in options:
+        if option is None:
+            return None
+        merged |= option
+    return merged if len(merged) <= budget else None
+
+
+class _Lexicon:
+    """Many alternatives matched at word starts, dispatched by the word found there.
+
+    One big alternation tried at every position is slow in Python's `re`. Each alternative's
+    possible first words are worked out from its parsed form; a word start then only tries
+    the alternatives that can begin with that word (plus the open-ended ones that can begin
+    with its first character), in their listed order, so that earlier alternatives (e.g.
+    pseudo-triggers) win at the same position. Per-word patterns are compiled on first use.
+    """
+
+    def __init__(self, patterns: list[str]) -> None:
+        self.branches: list[tuple[str, str]] = []  # (group name, regex)
+        self.key_of: dict[str, int] = {}
+        self.by_word: dict[str, list[int]] = {}
+        self.by_stem: dict[str, list[int]] = {}  # first three letters of a stem -> alternatives
+        self.open_by_char: dict[str, list[int]] = {}
+        for index, pattern in enumerate(patterns):
+            if re.compile(pattern).groups:
+                raise ValueError(f"pattern {index} has capturing groups: {pattern[:40]}")
+            for branch in _split_top_level(pattern):
+                number = len(self.branches)
+                name = f"b{number}"
+                self.key_of[name] = index
+                self.branches.append((name, branch))
+                parsed = list(_sre_parse(branch, re.IGNORECASE))
+                words = _first_words(parsed)
+                if words:
+                    for word in words:
+                        if word.endswith("*"):
+                            self.by_stem.setdefault(word[:3], []).append(number)
+                        else:
+                            self.by_word.setdefault(word, []).append(number)
+                    continue
+                first, nullable = _first_chars(parsed)
+                chars = None if nullable or first is None else {c.lower() for c in first}
+                for char in chars if chars is not None else [chr(c) for c in range(32, 127)] + ["other"]:
+                    self.open_by_char.setdefault(char, []).append(number)
+
+        self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
+        # compiled once, at import: one pattern per known first word, one per first character
+        # for every other word (only the open-ended alternatives)
+        self.open_patterns = {char: self._compile(numbers) for char, numbers in self.open_by_char.items()}
+        self.word_patterns = {word: self._compile(numbers) for word, numbers in self.by_word.items()}
+        self.stem_patterns = {key: self._compile(numbers) for key, numbers in self.by_stem.items()}
+        self._dispatch: dict[str, tuple[re.Pattern[str], ...]] = {}
+
+    def _patterns_for(self, word: str) -> tuple[re.Pattern[str], ...]:
+        """The compiled patterns a word start has to try (memoised per word)."""
+        found = self._dispatch.get(word)
+        if found is None:
+            candidates = (
+                self.word_patterns.get(word),
+                self.stem_patterns.get(word[:3]),
+                self.open_patterns.get(word[0], self.open_patterns.get("other")),
+            )
+            found = tuple(p for p in candidates if p is not None)
+            if len(self._dispatch) > 200_000:
+                self._dispatch.clear()
+            self._dispatch[word] = found
+        return found
+
+    def _compile(self, numbers: list[int]) -> re.Pattern[str] | None:
+        if not numbers:
+            return None
+        numbers = sorted(set(numbers))
+        key = tuple(numbers)
+        if key in self._compiled:
+            return self._compiled[key]
+        parts = [f"(?P<{self.branches[n][0]}>{self.branches[n][1]})" for n in numbers]
+        self._compiled[key] = re.compile(r"(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+        return self._compiled[key]
+
+    def find(self, text: str, words: list[tuple[int, str]]) -> list[tuple[int, int, int]]:
+        """(pattern index, start, end) of the match at each word start, if any."""
+        found = []
+        dispatch = self._dispatch
+        for position, word in words:
+            # the alternatives for the word, for its stem and the open-ended ones for its first
+            # character; the earliest-listed alternative that matches wins, as in one alternation
+            patterns = dispatch.get(word)
+            if patterns is None:
+                patterns = self._patterns_for(word)
+            if not patterns:
+                continue
+            best = None
+            for pattern in patterns:
+                match = pattern.match(text, position)
+                if match is not None and match.lastgroup is not None:
+                    number = int(match.lastgroup[1:])
+                    if best is None or number < best[0]:
+                        best = (number, match.end())
+            if best is not None:
+                found.append((self.key_of[f"b{best[0]}"], position, best[1]))
+        return found
+
+
+_TARGETS_LEXICON = _Lexicon([t[1] for t in _TARGETS])
+_MODIFIERS_LEXICON = _Lexicon([m[1] for m in _MODIFIERS])
+
+
+def _normalise(text: str) -> str:
+    """Same-length normalisation: curly apostrophes become straight, offsets are kept."""
+    return text.translate(_APOSTROPHES)
+
+
+@dataclass
+class _Target:
+    label: str
+    level: str
+    crisis: bool
+    start: int
+    end: int
+
+
+def _scopes(start: int, end: int, direction: str, sentence: tuple[int, int], words: list[int], stops: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character ranges a trigger at [start, end) governs."""
+    ranges = []
+    sent_start, sent_end = sentence
+    if direction in (FORWARD, BIDIRECTIONAL):
+        limit = sent_end
+        for stop_start, _ in stops:
+            if stop_start >= end:
+                limit = min(limit, stop_start)
+                break
+        index = bisect.bisect_left(words, end) + _WINDOW[FORWARD]
+        if index < len(words):
+            limit = min(limit, words[index])
+        ranges.append((end, limit))
+    if direction in (BACKWARD, BIDIRECTIONAL):
+        limit = sent_start
+        for _, stop_end in reversed(stops):
+            if stop_end <= start:
+                limit = max(limit, stop_end)
+                break
+        index = bisect.bisect_left(words, start) - _WINDOW[BACKWARD]
+        if index >= 0:
+            limit = max(limit, words[index])
+        ranges.append((limit, start))
+    return ranges
 
 
 def screen(text: str, kind: str = "message") -> Screening:
-    """Return the urgency, crisis flag and reasons (with character spans) found in TEXT."""
+    """Return the urgency, crisis flag and reasons (with character spans) found in TEXT.
+
+    KIND ("message" or "comment") is accepted for the CONTRACT's sake; both are screened alike.
+    """
     result = Screening()
-    for label, pattern, level, crisis in _COMPILED:
-        for match in pattern.finditer(text):
-            if _is_negated(text, match.start(), match.end()):
-                continue
-            result.reasons.append(Reason(label, match.start(), match.end()))
-            if _LEVELS[level] > _LEVELS[result.urgency]:
-                result.urgency = level
-            result.crisis = result.crisis or crisis
-    result.reasons.sort(key=lambda r: (r.start, r.end))
+    if not text or not text.strip():
+        return result
+    norm = _normalise(text)
+    tokens = [(m.start(), m.group().lower()) for m in _WORD.finditer(norm)]
+    raw_targets = _TARGETS_LEXICON.find(norm, tokens)
+    if not raw_targets:
+        return result
+    targets = []
+    for index, start, end in raw_targets:
+        label, _, level, crisis = _TARGETS[index]
+        targets.append(_Target(label, level, crisis, start, end))
+
+    # sentences, termination points and word starts (for the scope windows)
+    sentences: list[tuple[int, int]] = []
+    previous = 0
+    for match in _SENTENCE.finditer(norm):
+        sentences.append((previous, match.start()))
+        previous = match.end()
+    sentences.append((previous, len(norm)))
+    sentence_starts = [s for s, _ in sentences]
+    stops = [(m.start(), m.end()) for m in _TERMINATION.finditer(norm)]
+
+    # modifiers: pseudo-triggers are consumed by the alternation order and then ignored;
+    # a trigger inside a target's own wording is ignored
+    governed: list[tuple[int, int]] = []
+    conditional: list[tuple[int, int]] = []  # "if", "what if": crisis language still counts there
+    words = [start for start, _ in tokens]
+    target_starts = [t.start for t in targets]  # found in text order
+    longest = max(t.end - t.start for t in targets)
+    for index, start, end in _MODIFIERS_LEXICON.find(norm, tokens):
+        category, _, direction = _MODIFIERS[index]
+        if category == PSEUDO:
+            continue
+        nearby = targets[bisect.bisect_left(target_starts, start - longest) : bisect.bisect_left(target_starts, end)]
+        if any(t.start <= start and end <= t.end for t in nearby):
+            continue  # a trigger that is part of a finding's own wording
+        # a trigger straddling a finding's edge ("my dad had" / "had a stroke") governs it
+        into = conditional if category == HYPOTHETICAL else governed
+        into.extend((t.start, t.start + 1) for t in nearby if start < t.end and t.start < end)
+        sentence = sentences[bisect.bisect_right(sentence_starts, start) - 1]
+        into.extend(_scopes(start, end, direction, sentence, words, stops))
+
+    strict, every = _Cover(governed), _Cover(governed + conditional)
+    # suicidal language inside a conditional ("what if I just ended it all", "if I killed
+    # myself would anyone care") is still a crisis signal; only questions *about* it
+    # ("warning signs of suicide", "linked to suicidal thoughts") do not count
+    kept = [t for t in targets if not (strict if t.crisis else every).covers(t.start)]
+    if not kept:
+        return result
+    _apply_compound_rules(norm, kept, every)
+
+    # a finding counted once: drop a target inside the span of another kept one of at least its level
+    kept_starts = [t.start for t in kept]
+    kept = [
+        t
+        for t in kept
+        if not any(
+            o is not t and o.start <= t.start and t.end <= o.end and (o.end - o.start) > (t.end - t.start) and _LEVELS[o.level] >= _LEVELS[t.level]
+            for o in kept[bisect.bisect_left(kept_starts, t.end - longest) : bisect.bisect_right(kept_starts, t.start)]
+        )
+    ]
+    kept.sort(key=lambda t: (t.start, t.end))
+    reasons: list[Reason] = []
+    for target in kept:
+        reasons.append(Reason(target.label, target.start, target.end))
+        if _LEVELS[target.level] > _LEVELS[result.urgency]:
+            result.urgency = target.level
+        result.crisis = result.crisis or target.crisis
+    result.reasons = reasons
     return result
+
+
+class _Cover:
+    """A set of character ranges, merged, answering "is this position inside one?" by bisection."""
+
+    def __init__(self, ranges: list[tuple[int, int]]) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for lo, hi in sorted(r for r in ranges if r[0] < r[1]):
+            if self.ends and lo <= self.ends[-1]:
+                self.ends[-1] = max(self.ends[-1], hi)
+            else:
+                self.starts.append(lo)
+                self.ends.append(hi)
+
+    def covers(self, position: int) -> bool:
+        index = bisect.bisect_right(self.starts, position) - 1
+        return index >= 0 and position < self.ends[index]
+
+
+def _apply_compound_rules(text: str, kept: list[_Target], cover: _Cover) -> None:
+    """Raise findings whose weight depends on the message's context (in place)."""
+    labels = {t.label for t in kept}
+    seen: dict[tuple[re.Pattern[str], bool], bool] = {}
+
+    def present(pattern: re.Pattern[str]) -> bool:
+        """PATTERN occurs outside every modifier's scope ("not vomiting" does not count)."""
+        key = (pattern, True)
+        if key not in seen:
+            seen[key] = any(not cover.covers(m.start()) for m in pattern.finditer(text))
+        return seen[key]
+
+    def anywhere(pattern: re.Pattern[str]) -> bool:
+        key = (pattern, False)
+        if key not in seen:
+            seen[key] = pattern.search(text) is not None
+        return seen[key]
+
+    def infant() -> bool:
+        # "my baby (10 months)" is past the age at which any fever is an emergency
+        return present(_INFANT) and not anywhere(_OLDER_CHILD)
+
+    for target in kept:
+        if target.label == "fever":
+            if infant():
+                target.label, target.level = "infant_fever", EMERGENCY
+            elif present(_SEPSIS_COMPANION) or "confusion" in labels:
+                target.label, target.level = "sepsis_signs", EMERGENCY
+            elif present(_POSTOP) and (anywhere(_HIGH_POSTOP_FEVER) or present(_CHILLS)):
+                target.label, target.level = "postop_fever", EMERGENCY
+        elif target.label == "bleeding" and present(_PREGNANT):
+            target.label, target.level = "pregnancy_bleeding", EMERGENCY
+        elif target.label == "pregnancy_concern" and present(_PREGNANT) and not text[target.start:target.end].lower().startswith("contraction"):
+            target.level = EMERGENCY
+        elif target.label == "headache" and present(_PREGNANT) and anywhere(_PREECLAMPSIA):
+            target.label, target.level = "preeclampsia_signs", EMERGENCY
+        elif target.label in {"side_effect", "breathing_mild", "dizziness"} and present(_ALLERGEN) and len(labels & {"side_effect", "breathing_mild", "dizziness", "vomiting"}) >= 2:
+            target.label, target.level = "anaphylaxis", EMERGENCY
+        elif target.label == "headache" and "fever" in labels and present(_STIFF_NECK):
+            target.label, target.level = "meningitis_signs", EMERGENCY
+        elif target.label == "head_injury" and (present(_THINNER) or labels & {"unconscious", "vomiting", "confusion", "seizure"}):
+            target.label, target.level = "head_injury_danger", EMERGENCY
+        elif target.label == "high_blood_sugar" and (present(_DKA_COMPANION) or "vomiting" in labels):
+            target.label, target.level = "dka_signs", EMERGENCY
+        elif target.label == "vomiting" and infant() and present(_INFANT_DEHYDRATION):
+            target.label, target.level = "infant_dehydration", EMERGENCY

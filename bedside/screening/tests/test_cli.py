@@ -38,3 +38,45 @@ def test_screen_bad_lines_keep_alignment():
     assert out[1]["id"] == 7 and out[1]["error"]["code"] == "invalid_input"
     assert out[2]["error"]["code"] == "invalid_input"
     assert out[3]["id"] == 8 and out[3]["urgency"] == "routine"
+
+
+KEYS = {"id", "urgency", "crisis", "reasons", "identifiers", "health_disclosure", "advice_request", "decision"}
+
+
+def test_screen_answers_each_line_before_the_next_arrives():
+    """Streaming: one line in, its answer out, while stdin is still open (the pipeline is loaded once)."""
+    process = subprocess.Popen([str(BEDSIDE), "screen"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+    try:
+        for i, text in enumerate(["my son cant breathe", "refill please", "kms"]):
+            process.stdin.write(json.dumps({"id": i, "text": text, "kind": "message"}) + "\n")
+            process.stdin.flush()
+            answer = json.loads(process.stdout.readline())
+            assert answer["id"] == i and set(answer) == KEYS
+        process.stdin.close()
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+
+
+def test_screen_reason_offsets_are_python_indices_into_unicode_text():
+    text = "İ 🙂 naïve — chest pain and I can\u2019t breathe"
+    [out] = _run(json.dumps({"id": "u", "text": text}, ensure_ascii=True) + "\n")
+    assert out["urgency"] == "emergency"
+    spans = [text[r["start"]:r["end"]] for r in out["reasons"]]
+    assert spans == ["chest pain", "can\u2019t breathe"]
+
+
+def test_screen_contract_for_comments_and_context():
+    lines = [
+        {"id": 1, "text": "my dad had a stroke last year, any tips on diet?", "kind": "comment"},
+        {"id": 2, "text": "I want to end it all", "kind": "comment"},
+        {"id": 3, "text": "What should I do if I get chest pain?"},
+        {"id": 4, "text": "x", "kind": "tweet"},
+    ]
+    out = _run("".join(json.dumps(x) + "\n" for x in lines))
+    assert out[0]["urgency"] == "routine" and out[0]["decision"] == "publish"
+    assert out[1]["crisis"] is True and out[1]["decision"] == "hold"
+    assert out[2]["urgency"] == "routine" and out[2]["reasons"] == []
+    assert out[3]["error"]["code"] == "invalid_input"
+    for o in out[:3]:
+        assert set(o) == KEYS
