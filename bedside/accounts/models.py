@@ -57,6 +57,8 @@ class User(AbstractUser):
     full_name = models.CharField(max_length=200)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PATIENT)
     date_of_birth = models.DateField(null=True, blank=True)
+    # For on-call text alerts only (PHI-free); care-team members set it, patients never need it.
+    mobile_phone = models.CharField(max_length=20, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["full_name"]
@@ -104,6 +106,14 @@ class Practice(models.Model):
         default=48, help_text="Promised reply time for routine messages, in business hours."
     )
     timezone = models.CharField(max_length=64, default="America/New_York")
+    crisis_line = models.CharField(
+        max_length=20, default="988", help_text="Suicide and crisis line patients are told to call or text."
+    )
+    crisis_line_name = models.CharField(max_length=100, default="Suicide & Crisis Lifeline")
+    on_call = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The clinician alerted at once about emergencies and crises.",
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -140,6 +150,10 @@ class Pool(models.Model):
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="pools")
     name = models.CharField(max_length=100)
     members = models.ManyToManyField(User, related_name="pools", blank=True)
+    lead = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="Told when a thread of this pool passes its response target.",
+    )
 
     class Meta:
         constraints = [

@@ -54,6 +54,12 @@ class Thread(models.Model):
     last_message_at = models.DateTimeField(default=timezone.now)
     # When the care team owes the patient a reply; null once answered or closed.
     due_at = models.DateTimeField(null=True, blank=True)
+    # When 75% of the response window has passed: escalation starts warning (see triage).
+    warn_at = models.DateTimeField(null=True, blank=True)
+    # The first target, kept after the reply, so metrics can tell "answered within target".
+    first_due_at = models.DateTimeField(null=True, blank=True)
+    # Screening saw suicide or self-harm risk: crisis guidance was given and on-call alerted.
+    crisis = models.BooleanField(default=False)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
@@ -68,6 +74,7 @@ class Thread(models.Model):
         indexes = [
             models.Index(fields=["practice", "status", "created_at"], name="thread_queue"),
             models.Index(fields=["patient", "-last_message_at"], name="thread_patient_inbox"),
+            models.Index(fields=["status", "warn_at"], name="thread_escalation"),
         ]
 
     def __str__(self) -> str:
@@ -160,12 +167,25 @@ class NotificationState(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class NotificationKind(models.TextChoices):
+    MESSAGE = "message", "New message"
+    ALERT = "alert", "Emergency or crisis alert"
+    ESCALATION = "escalation", "Response target escalation"
+
+
+class NotificationChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message"
+
+
 class Notification(models.Model):
-    """Outbox row for one PHI-free email; the worker claims it with compare-and-set."""
+    """Outbox row for one PHI-free email or text; the worker claims it with compare-and-set."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(max_length=12, choices=NotificationKind.choices, default=NotificationKind.MESSAGE)
+    channel = models.CharField(max_length=8, choices=NotificationChannel.choices, default=NotificationChannel.EMAIL)
     state = models.CharField(max_length=10, choices=NotificationState.choices, default=NotificationState.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -175,7 +195,9 @@ class Notification(models.Model):
     last_error = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["recipient", "message"], name="notification_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "message", "kind", "channel"], name="notification_once_per_kind"),
+        ]
         indexes = [models.Index(fields=["state", "created_at"], name="notification_state")]
 
     def __str__(self) -> str:

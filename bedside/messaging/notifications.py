@@ -11,13 +11,23 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from bedside.accounts.models import User
 from bedside.audit.models import Action
 from bedside.audit.services import audit_record
-from bedside.messaging.models import Notification, NotificationState
+from bedside.messaging.models import (
+    Message,
+    Notification,
+    NotificationChannel,
+    NotificationKind,
+    NotificationState,
+    Thread,
+)
 
 log = logging.getLogger(__name__)
 
 SUBJECT = "You have a new secure message"
+ALERT_SUBJECT = "Urgent: a secure message needs attention now"
+ESCALATION_SUBJECT = "A secure message is waiting past its response target"
 MAX_ATTEMPTS = 6
 
 
@@ -31,6 +41,67 @@ def notification_text(*, site_url: str) -> str:
     )
 
 
+def alert_text(*, site_url: str) -> str:
+    """Return the on-call alert: no patient, practice, subject or specialty — only that it is urgent."""
+    return f"An urgent secure message needs attention now — sign in: {site_url.rstrip('/')}/queue/"
+
+
+def escalation_text(*, site_url: str) -> str:
+    """Return the escalation notice, as free of PHI as the alert."""
+    return (
+        "A secure message in your team's queue is close to or past its response target.\n\n"
+        f"Sign in to see it: {site_url.rstrip('/')}/queue/\n"
+    )
+
+
+def _content(kind: str, site_url: str) -> tuple[str, str]:
+    if kind == NotificationKind.ALERT:
+        return ALERT_SUBJECT, alert_text(site_url=site_url) + "\n"
+    if kind == NotificationKind.ESCALATION:
+        return ESCALATION_SUBJECT, escalation_text(site_url=site_url)
+    return SUBJECT, notification_text(site_url=site_url)
+
+
+def _send(note: Notification) -> None:
+    subject, body = _content(note.kind, settings.BEDSIDE_SITE_URL)
+    if note.channel == NotificationChannel.SMS:
+        from bedside.triage.sms import sms_backend
+
+        if not note.recipient.mobile_phone:
+            raise ValueError("the recipient has no mobile number")
+
+        sms_backend().send(to=note.recipient.mobile_phone, body=alert_text(site_url=settings.BEDSIDE_SITE_URL))
+        return
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [note.recipient.email], fail_silently=False)
+
+
+def notification_enqueue(
+    *, recipient: User, thread: Thread, message: Message | None, kind: str, channel: str = NotificationChannel.EMAIL
+) -> Notification:
+    """Add one outbox row (once per recipient, message, kind and channel) and send it after commit.
+
+    Call it inside the transaction of the change it reports: a rollback takes the row with it
+    and nobody is told about something that did not happen.
+    """
+    from bedside.messaging.tasks import deliver_notification
+
+    if message is None:
+        # Not about one message (an escalation step): the caller's own claim makes it once-only.
+        note = Notification.objects.create(recipient=recipient, message=None, kind=kind, channel=channel, thread=thread)
+    else:
+        note, _ = Notification.objects.get_or_create(
+            recipient=recipient, message=message, kind=kind, channel=channel, defaults={"thread": thread},
+        )
+    pk = note.pk
+
+    def enqueue_notification() -> None:
+        deliver_notification(pk)
+
+    # Robust: a queue that is down must not fail the write; the periodic redelivery catches up.
+    transaction.on_commit(enqueue_notification, robust=True)
+    return note
+
+
 def notification_deliver(*, notification_id: int) -> bool:
     """Send one notification if it is still pending; return whether this call sent it."""
     claimed = Notification.objects.filter(pk=notification_id, state=NotificationState.PENDING).update(
@@ -40,8 +111,7 @@ def notification_deliver(*, notification_id: int) -> bool:
         return False
     note = Notification.objects.select_related("recipient").get(pk=notification_id)
     try:
-        send_mail(SUBJECT, notification_text(site_url=settings.BEDSIDE_SITE_URL),
-                  settings.DEFAULT_FROM_EMAIL, [note.recipient.email], fail_silently=False)
+        _send(note)
     except Exception as exc:
         state = NotificationState.FAILED if note.attempts >= MAX_ATTEMPTS else NotificationState.PENDING
         Notification.objects.filter(pk=note.pk).update(state=state, last_error=type(exc).__name__)
@@ -50,7 +120,7 @@ def notification_deliver(*, notification_id: int) -> bool:
     with transaction.atomic():
         Notification.objects.filter(pk=note.pk).update(state=NotificationState.SENT, sent_at=timezone.now())
         audit_record(action=Action.NOTIFICATION_SENT, object_type="notification", object_id=note.pk,
-                     patient_id=None, channel="worker", detail={"recipient": note.recipient_id})
+                     patient_id=None, channel="worker", detail={"recipient": note.recipient_id, "kind": note.kind, "channel": note.channel})
     return True
 
 

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from django.db.models import DateTimeField, Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from bedside.accounts.models import Pool, User
 from bedside.messaging.access import threads_visible
-from bedside.messaging.models import Message, Thread, ThreadReadState
+from bedside.messaging.models import Message, Thread, ThreadReadState, Urgency
 
 
 def _with_unread(qs: QuerySet[Thread], user: User) -> QuerySet[Thread]:
@@ -35,7 +47,8 @@ def thread_queue(
     assignee: str | None = None,
     category: str | None = None,
 ) -> QuerySet[Thread]:
-    """Return the care-team queue, oldest first (sorted by age), optionally filtered."""
+    """Return the care-team queue, most urgent first (emergency, urgent, routine), then by due
+    time (soonest, overdue first; answered last), then oldest; optionally filtered."""
     qs = threads_visible(user)
     if status in {"open", "closed"}:
         qs = qs.filter(status=status)
@@ -47,7 +60,16 @@ def thread_queue(
         qs = qs.filter(assignee__isnull=True)
     if category:
         qs = qs.filter(category=category)
-    return _with_unread(qs, user).select_related("patient", "assignee__clinician_profile", "pool", "practice").order_by("created_at", "pk")
+    rank = Case(
+        When(urgency=Urgency.EMERGENCY, then=Value(0)), When(urgency=Urgency.URGENT, then=Value(1)),
+        default=Value(2), output_field=IntegerField(),
+    )
+    return (
+        _with_unread(qs, user)
+        .select_related("patient", "assignee__clinician_profile", "pool", "practice")
+        .annotate(urgency_rank=rank)
+        .order_by("urgency_rank", F("due_at").asc(nulls_last=True), "created_at", "pk")
+    )
 
 
 def thread_list_api(*, user: User, after: tuple[datetime, int] | None, limit: int) -> list[Thread]:

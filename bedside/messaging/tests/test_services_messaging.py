@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -73,12 +74,16 @@ def test_urgency_is_screened(pat_bob, body, urgency):
     reply = result.auto_reply.body
     if urgency == Urgency.EMERGENCY:
         assert "call 911" in reply and "emergency department" in reply and "988" in reply
-        assert result.thread.due_at - result.thread.created_at == timedelta(hours=4)
+        # Emergencies: one hour around the clock (triage default), not business hours.
+        assert result.thread.due_at - result.thread.created_at == timedelta(hours=1)
     elif urgency == Urgency.URGENT:
         assert "today" in reply and "911" in reply
     else:
         assert "within 2 business days" in reply and "911" in reply
-        assert result.thread.due_at - result.thread.created_at == timedelta(hours=48)
+        # Two business days: the close (17:00 in New York) of the second business day after arrival.
+        due_local = result.thread.due_at.astimezone(ZoneInfo("America/New_York"))
+        assert (due_local.hour, due_local.minute) == (17, 0) and due_local.weekday() < 5
+        assert timedelta(days=2) <= result.thread.due_at - result.thread.created_at <= timedelta(days=8)
 
 
 def test_subject_is_screened_too(pat_bob):
