@@ -1,8 +1,10 @@
 """The audit trail: one append-only row per read or write of PHI and per authentication event.
 
 Rows carry ids, never PHI. The table is append-only at the database level (triggers refuse
-UPDATE and DELETE, see migration 0002). `prev_hash`/`hash` are reserved for the hash chain
-that makes the trail tamper-evident; they are filled when rows are sealed (record issue).
+UPDATE and DELETE, see migration 0002). Tamper evidence comes from a Merkle tree (RFC 6962):
+the sealer appends one `AuditLeaf` per event, in a stable order of its own, and signed tree
+heads (`AuditTreeHead`, also exported outside the database) pin the tree's size and root.
+`prev_hash`/`hash` are kept (empty) and covered by the leaf hash like every other column.
 """
 
 from __future__ import annotations
@@ -41,6 +43,12 @@ class Action(models.TextChoices):
     RELATIONSHIP_CREATE = "relationship.create", "care relationship recorded"
     RELATIONSHIP_END = "relationship.end", "care relationship ended"
     NOTIFICATION_SENT = "notification.sent", "notification sent"
+    AUDIT_VIEW = "audit.view", "audit trail viewed"
+    AUDIT_EXPORT = "audit.export", "audit trail exported"
+    AUDIT_VERIFY = "audit.verify", "audit trail verified"
+    AUDIT_PROOF = "audit.proof", "audit proof requested"
+    MAIL_RECEIVED = "mail.received", "patient email brought into the record"
+    MAIL_REFUSED = "mail.refused", "inbound email refused (not stored)"
 
 
 class Outcome(models.TextChoices):
@@ -76,3 +84,44 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} by {self.actor_id} on {self.object_type}:{self.object_id}"
+
+
+class AuditLeaf(models.Model):
+    """One leaf of the Merkle tree: the event at `leaf_index` and the hash it had when sealed.
+
+    Leaves are appended by one sealer at a time (see `audit_seal`), so the index order is fixed
+    once written even when PostgreSQL commits audit rows out of id order. Append-only: triggers
+    refuse UPDATE and DELETE (migration 0004).
+    """
+
+    leaf_index = models.BigIntegerField(primary_key=True, help_text="0-based position in the tree.")
+    event_id = models.BigIntegerField(unique=True)
+    leaf_hash = models.BinaryField(max_length=32)
+    sealed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"leaf {self.leaf_index} = event #{self.event_id}"
+
+
+class AuditTreeHead(models.Model):
+    """A signed tree head (checkpoint): the tree had `tree_size` leaves and this root.
+
+    The signature (Ed25519, key outside the database) covers `statement()`. `compact` holds the
+    roots of the perfect subtrees at this size, so the next head is computed without re-reading
+    every leaf; it is not trusted by verification.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    tree_size = models.BigIntegerField()
+    root_hash = models.CharField(max_length=64)
+    last_event_id = models.BigIntegerField(null=True)
+    signed_at = models.DateTimeField()
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=100)
+    compact = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["tree_size"], name="audit_head_size")]
+
+    def __str__(self) -> str:
+        return f"tree head size {self.tree_size} root {self.root_hash[:12]}"

@@ -1,0 +1,54 @@
+"""The sealer on PostgreSQL: rows committed out of id order are sealed once, in id order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection, connections
+
+from bedside.audit.models import Action, AuditLeaf
+from bedside.audit.services import audit_record, audit_seal
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
+                                reason="out-of-order commits need PostgreSQL (BEDSIDE_TEST_DB=postgres)")
+
+
+@pytest.fixture
+def committed(transactional_db: None) -> Iterator[None]:
+    """Real commits; the audit table's TRUNCATE trigger is off only for Django's flush afterwards."""
+    yield
+    connections.close_all()
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_no_truncate")
+
+
+@pytest.fixture(autouse=True)
+def _truncate_trigger_restored(request: pytest.FixtureRequest, django_db_blocker) -> Iterator[None]:
+    yield
+    if "committed" in request.fixturenames:
+        with django_db_blocker.unblock():
+            with connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_no_truncate")
+            connections.close_all()
+
+
+def test_sealer_waits_for_a_slow_transaction_and_keeps_id_order(committed):
+    import psycopg
+
+    slow = psycopg.connect(**connection.get_connection_params())
+    try:
+        with slow.cursor() as cursor:  # a transaction takes an id and stays open
+            cursor.execute(
+                "INSERT INTO audit_auditevent (at, actor_role, action, outcome, object_type, object_id, channel, "
+                "detail, prev_hash, hash) VALUES (now(), '', 'thread.view', 'success', '', '', 'worker', '{}', '', '') "
+                "RETURNING id")
+            slow_id = cursor.fetchone()[0]
+        fast = audit_record(action=Action.THREAD_VIEW)  # a later id, committed first
+        assert fast.pk > slow_id
+        assert audit_seal(delay_seconds=0) == 0  # sealing `fast` now would skip `slow_id` for ever
+        slow.commit()
+    finally:
+        slow.close()
+    assert audit_seal(delay_seconds=0) == 2
+    assert list(AuditLeaf.objects.order_by("leaf_index").values_list("event_id", flat=True)) == [slow_id, fast.pk]
