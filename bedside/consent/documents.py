@@ -68,6 +68,30 @@ needed for a referral or e-consult with the specialist they refer me to, through
 store-and-forward. The specialist sees only what is shared. I can revoke this consent at any time;
 shares already made stay in the specialist's record.""",
         )
+    if scope == Scope.EMAIL_MESSAGING:
+        crisis = getattr(practice, "crisis_line", "") or "988"
+        return (
+            f"Writing to {name} by email",
+            f"""By signing, I agree that {name} may bring email I send to the practice's address into
+my medical record, under these terms.
+
+1. Email is less secure. Ordinary email is not encrypted end to end: it can be read, changed or
+   misdelivered on its way, and it stays in my mailbox and my email provider's systems. The secure
+   portal is the safer channel; I choose email knowingly.
+2. Only my verified address. Only email from the address verified on my account is accepted. Email
+   from any other address is not stored and gets an automatic answer pointing to the portal.
+3. Replies never come by email. The care team answers in the secure portal. I receive only a
+   notification that a message is waiting, which never contains the content of my email, the reply,
+   my clinician's name or any diagnosis.
+4. Not for emergencies. Email is screened like any secure message, but it is not monitored around
+   the clock. If I have an emergency I will call {emergency} or go to the nearest emergency
+   department. If I am thinking about suicide or harming myself I will call or text {crisis}. I
+   will call the office{office} for anything that cannot wait.
+5. Medical record. Every email I send, and the photos and PDF documents attached to it, becomes
+   part of my medical record. Other kinds of attachments are refused and not stored.
+6. Withdrawal. I can revoke this consent at any time from the Consents page; email is refused at
+   once. Revoking does not affect email already brought into my record.""",
+        )
     return (
         f"Billed online visits (e-visits) with {name}",
         """By signing, I agree that clinical conversations started by me through secure messaging

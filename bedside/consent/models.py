@@ -67,6 +67,7 @@ class Scope(models.TextChoices):
     PHOTO_SHARING = "photo_sharing", "Sharing photos"
     SPECIALIST_SHARING = "specialist_sharing", "Sharing with a referred specialist"
     EVISIT_BILLING = "evisit_billing", "Billed e-visits (annual)"
+    EMAIL_MESSAGING = "email_messaging", "Writing to the practice by email"
 
 
 class ConsentDocument(models.Model):

@@ -43,7 +43,7 @@ def test_bob_sees_signed_and_unsigned_consents(web_login, pat_bob):
     html = text(response)
     assert "Riverside Family Medicine" in html and "Lakeside Orthopedics" not in html
     assert "Secure portal messaging" in html and "Sharing with a referred specialist" in html
-    assert html.count("badge--signed") == 3  # portal messaging, email notifications, photo sharing
+    assert html.count("badge--signed") == 4  # portal messaging, email notifications, photo sharing, email messaging
     assert "Not signed" in html
     live = signature_live(patient=pat_bob, practice=riverside(), scope=Scope.PORTAL_MESSAGING)
     assert live is not None
