@@ -5,10 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test lint typecheck pytest migrate demo clean help bench
+.PHONY: run test lint typecheck pytest migrate demo clean help bench eval
 
 help:
-	@echo "make run   — install, migrate, load the demo practice, serve http://127.0.0.1:$${PORT:-8000} with the worker"
+	@echo "make run   — install, migrate, load the demo practice, serve http://127.0.0.1:$${PORT:-8000} with the worker and the mail server (127.0.0.1:$${BEDSIDE_SMTP_PORT:-8025})"
 	@echo "make test  — ruff, mypy and the test suite (SQLite; also PostgreSQL/Redis when TEST_DATABASE_URL/REDIS_URL are set)"
 
 $(STAMP): pyproject.toml
@@ -29,7 +29,7 @@ run: demo
 	$(BIN)/bedside serve
 
 lint: $(STAMP)
-	$(BIN)/ruff check bedside config
+	$(BIN)/ruff check bedside config bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy bedside config
@@ -48,6 +48,9 @@ test: lint typecheck pytest
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+eval: $(STAMP)
+	$(BIN)/python -m bedside.screening.evaluate
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

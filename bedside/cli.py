@@ -19,7 +19,7 @@ def _django_setup() -> None:
 
 
 def serve(argv: list[str]) -> int:
-    """Run the web server (gunicorn) and the task worker (Huey) together; Ctrl-C stops both."""
+    """Run the web server (gunicorn), the task worker (Huey) and the mail server together; Ctrl-C stops all."""
     _django_setup()
     port = os.environ.get("PORT", "8000")
     host = os.environ.get("HOST", "127.0.0.1")
@@ -33,10 +33,16 @@ def serve(argv: list[str]) -> int:
         "--graceful-timeout", "10", "--timeout", "60",
     ]
     worker = [python, str(ROOT / "manage.py"), "run_huey", "--flush-locks"]
-    procs = [subprocess.Popen(web, cwd=ROOT, env=env), subprocess.Popen(worker, cwd=ROOT, env=env)]
-    print(f"bedside is serving http://{host}:{port}/ with the task worker running. Press Ctrl-C to stop.", flush=True)
+    # Inbound patient email (docs/mail.md); BEDSIDE_SMTP_PORT (8025) on BEDSIDE_SMTP_HOST (127.0.0.1).
+    smtpd = [python, str(ROOT / "manage.py"), "smtpd"]
+    names = ["web server", "task worker", "mail server"]
+    procs = [subprocess.Popen(cmd, cwd=ROOT, env=env) for cmd in (web, worker, smtpd)]
+    smtp_at = f"{os.environ.get('BEDSIDE_SMTP_HOST', '127.0.0.1')}:{os.environ.get('BEDSIDE_SMTP_PORT', '8025')}"
+    print(f"bedside is serving http://{host}:{port}/ with the task worker running and receiving patient "
+          f"email on smtp://{smtp_at}. Press Ctrl-C to stop.", flush=True)
 
     stopping = False
+    mail_down = False
 
     def _stop(signum: int, frame: object) -> None:
         nonlocal stopping
@@ -48,8 +54,13 @@ def serve(argv: list[str]) -> int:
     try:
         while not stopping:
             for proc in procs:
-                if proc.poll() is not None:
-                    print(f"{'web server' if proc is procs[0] else 'task worker'} exited ({proc.returncode}); stopping.", file=sys.stderr)
+                if proc.poll() is not None and proc is procs[2] and not mail_down:
+                    # Inbound mail is an extra: the web server and worker keep serving without it.
+                    print(f"mail server exited ({proc.returncode}); web server and task worker keep running.",
+                          file=sys.stderr)
+                    mail_down = True
+                elif proc.poll() is not None and proc is not procs[2]:
+                    print(f"{names[procs.index(proc)]} exited ({proc.returncode}); stopping.", file=sys.stderr)
                     code = proc.returncode or 1
                     stopping = True
             time.sleep(0.3)
@@ -95,9 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args or args[0] in {"-h", "--help", "help"}:
         print(
             "usage: bedside COMMAND [ARGS]\n\n"
-            "  serve          run the web server and the task worker (what `make run` does)\n"
+            "  serve          run the web server, the task worker and the mail server (what `make run` does)\n"
             "  screen         screen JSON Lines on stdin (see CONTRACT.md)\n"
             "  totp [SECRET]  print the current TOTP code of the demo secret (or SECRET)\n"
+            "  audit verify [--json]  recompute the audit trail's Merkle tree; exit 1 on tampering\n"
+            "  audit prove EVENT_ID | consistency FIRST [SECOND] | checkpoint | heads | keygen\n"
             "  demo           load or refresh the demo practice\n"
             "  <django command>  any manage.py command, e.g. migrate, createsuperuser\n"
         )

@@ -19,5 +19,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("bedside.core.urls")),
     path("consents/", include("bedside.consent.urls")),
+    path("audit/", include("bedside.audit.urls")),
     path("", include("bedside.messaging.urls")),
+    path("", include("bedside.triage.urls")),
+    path("fhir/", include("bedside.records.urls")),
+    path("", include("bedside.records.web_urls")),
 ]

@@ -19,6 +19,7 @@ from bedside.consent.models import (
 )
 from bedside.consent.selectors import document_current
 from bedside.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bedside.records.services import record_changed
 
 
 def _is_member(user: User, practice: Practice) -> bool:
@@ -159,6 +160,7 @@ def consent_sign(
         action=Action.CONSENT_SIGN, actor=patient, obj=signature, patient_id=patient.pk,
         practice_id=document.practice_id, ip=ip, detail={"scope": document.scope, "version": document.version},
     )
+    record_changed(kind="consent", pk=signature.pk)  # EHR push after commit
     return signature
 
 
@@ -177,4 +179,5 @@ def consent_revoke(*, patient: User, signature: ConsentSignature, ip: str | None
         action=Action.CONSENT_REVOKE, actor=patient, obj=signature, patient_id=patient.pk,
         practice_id=signature.practice_id, ip=ip, detail={"scope": signature.scope},
     )
+    record_changed(kind="consent", pk=signature.pk)  # EHR push after commit
     return signature

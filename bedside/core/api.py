@@ -144,9 +144,11 @@ def _unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _register() -> None:
     from bedside.accounts.api import router as accounts_router
+    from bedside.audit.api import router as audit_router
     from bedside.messaging.api import router as messaging_router
 
     api.add_router("/", accounts_router)
+    api.add_router("/audit", audit_router)
     api.add_router("/threads", messaging_router)
 
 

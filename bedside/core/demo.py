@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
+from datetime import date, time, timedelta
 
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
@@ -18,6 +19,7 @@ from bedside.consent.documents import standard_document
 from bedside.consent.models import CareRelationship, Scope, VerificationMethod
 from bedside.consent.selectors import document_current, relationship_active, signature_live
 from bedside.messaging.models import Category, CategoryRoute, ReplyTemplate
+from bedside.triage import services as triage
 
 DEFAULT_PASSWORD = "bedside-demo-2026"
 DEFAULT_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -133,8 +135,18 @@ def demo_load() -> dict[str, User]:
             actor=users["charlie"], patient=users["dana"], practice=lakeside, clinician=users["charlie"],
             method=VerificationMethod.IN_PERSON, established_on=timezone.localdate() - timedelta(days=30),
         )
-    for scope in (Scope.PORTAL_MESSAGING, Scope.EMAIL_NOTIFICATIONS, Scope.PHOTO_SHARING):
+    for scope in (Scope.PORTAL_MESSAGING, Scope.EMAIL_NOTIFICATIONS, Scope.PHOTO_SHARING, Scope.EMAIL_MESSAGING):
         _sign(users["bob"], riverside, scope)
+    # Bob writes to riverside@BEDSIDE_INBOUND_DOMAIN from his verified address (docs/mail.md).
+    EmailAddress.objects.update_or_create(
+        user=users["bob"], email=users["bob"].email, defaults={"verified": True, "primary": True}
+    )
     for scope in (Scope.PORTAL_MESSAGING, Scope.EMAIL_NOTIFICATIONS):
         _sign(users["dana"], lakeside, scope)
+    # Triage: Alice on call, pool leads, Mon–Fri 08:00–17:00 New York, two holidays (docs/triage.md).
+    triage.practice_triage_configure(
+        practice=riverside, on_call=users["alice"], pool_leads={front_desk.pk: users["alice"], nursing.pk: users["nora"]},
+        hours={day: (time(8), time(17)) for day in range(5)},
+        holidays={date(2026, 11, 26): "Thanksgiving Day", date(2026, 12, 25): "Christmas Day"},
+    )
     return users

@@ -13,12 +13,15 @@ from bedside.accounts.models import CARE_TEAM_ROLES, Role
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each role to where its work is: patients to their inbox, the care team to the queue."""
+    """Send each role to where its work is: patients to their inbox, the care team to the queue,
+    auditors to the audit trail."""
     role = getattr(request.user, "role", None)
     if role == Role.PATIENT:
         return redirect("messaging:inbox")
     if role in CARE_TEAM_ROLES:
         return redirect("messaging:queue")
+    if role == Role.AUDITOR:
+        return redirect("audit:events")
     return render(request, "core/home_other.html", {"role_label": Role(role).label if role in Role.values else ""})
 
 

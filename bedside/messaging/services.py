@@ -26,13 +26,18 @@ from bedside.messaging.models import (
     Message,
     MessageKind,
     Notification,
+    NotificationChannel,
+    NotificationKind,
     Thread,
     ThreadReadState,
     ThreadStatus,
     Urgency,
 )
+from bedside.records.services import record_changed
 from bedside.screening import screen
-from bedside.triage.services import thread_due_at
+from bedside.triage import services as triage
+from bedside.triage.models import Coverage
+from bedside.triage.selectors import coverage_in_force, practice_zone
 
 SUBJECT_MAX = 200
 _LEVEL = {Urgency.ROUTINE: 0, Urgency.URGENT: 1, Urgency.EMERGENCY: 2}
@@ -110,26 +115,48 @@ def _refuse(patient: User, practice: Practice, code: str, ip: str | None, channe
     message_refusal_record(patient=patient, practice=practice, code=code, ip=ip, channel=channel)
 
 
-def auto_reply_text(*, practice: Practice, urgency: str) -> str:
+def _coverage_note(practice: Practice, coverage: Coverage) -> str:
+    until = timezone.localtime(coverage.ends_at, practice_zone(practice))
+    return (
+        f" {coverage.clinician.display_name} is away until {until:%A, %B} {until.day}; "
+        f"{coverage.covering.display_name} is covering and will look after your message."
+    )
+
+
+def auto_reply_text(
+    *, practice: Practice, urgency: str, crisis: bool = False, coverage: Coverage | None = None
+) -> str:
+    """Return the automatic reply: crisis guidance first, emergency guidance, or the response promise;
+    with who is covering when the patient's clinician is away."""
     emergency = practice.emergency_number
+    crisis_line = f"call or text {practice.crisis_line} ({practice.crisis_line_name})"
+    cover = _coverage_note(practice, coverage) if coverage is not None else ""
+    if crisis:
+        return (
+            "IMPORTANT: You are not alone, and help is available right now. If you are thinking about "
+            f"suicide or harming yourself, {crisis_line}; it is free and open day and night. If you are "
+            f"in immediate danger or have taken something, call {emergency} or go to the nearest emergency "
+            f"department now. The on-call team at {practice.name} has been alerted and will read your "
+            "message, but secure messages are not monitored around the clock." + cover
+        )
     if urgency == Urgency.EMERGENCY:
         return (
             f"IMPORTANT: What you wrote may describe an emergency. Do not wait for a reply: call "
             f"{emergency} or go to the nearest emergency department now. If you are thinking about "
-            "suicide or harming yourself, call or text 988 (Suicide & Crisis Lifeline). "
+            f"suicide or harming yourself, {crisis_line}. "
             f"The on-call team at {practice.name} has been alerted and will read your message, "
-            "but secure messages are not monitored around the clock."
+            "but secure messages are not monitored around the clock." + cover
         )
     if urgency == Urgency.URGENT:
         return (
             f"Thank you. Your message looks like it needs attention today; {practice.name} will try to "
             f"answer within a few hours during business hours. If you get worse, call the office"
-            f"{' at ' + practice.phone if practice.phone else ''} or, in an emergency, {emergency}."
+            f"{' at ' + practice.phone if practice.phone else ''} or, in an emergency, {emergency}." + cover
         )
     return (
         f"Thank you, your message reached {practice.name}. We answer secure messages "
         f"{practice.response_promise}. Secure messaging is not for emergencies: if you have an "
-        f"emergency, call {emergency}. Your messages become part of your medical record."
+        f"emergency, call {emergency}. Your messages become part of your medical record." + cover
     )
 
 
@@ -181,7 +208,10 @@ def _notify(*, thread: Thread, message: Message, recipients: Sequence[User]) -> 
     for recipient in recipients:
         if recipient.pk == message.author_id or not recipient.is_active:
             continue
-        note, _ = Notification.objects.get_or_create(recipient=recipient, message=message, defaults={"thread": thread})
+        note, _ = Notification.objects.get_or_create(
+            recipient=recipient, message=message, kind=NotificationKind.MESSAGE, channel=NotificationChannel.EMAIL,
+            defaults={"thread": thread},
+        )
         ids.append(note.pk)
     for pk in ids:
         # Robust: the message is committed by now; a queue that is down must not turn that into
@@ -261,14 +291,19 @@ def _thread_create_atomic(
     try:
         with transaction.atomic():
             now = timezone.now()
-            urgency = screen(f"{subject}\n{body}", "message").urgency
+            screened = screen(f"{subject}\n{body}", "message")
+            urgency, crisis = screened.urgency, screened.crisis
             relationship = relationship_active(patient=patient, practice=practice)
+            clinician = relationship.clinician if relationship else None
+            # The patient's clinician is away: the thread goes to whoever covers (triage coverage).
+            coverage = coverage_in_force(clinician_id=clinician.pk if clinician else None, at=now)
+            targets = triage.thread_targets(practice=practice, urgency=urgency, category=category, start=now)
             thread = Thread.objects.create(
-                practice=practice, patient=patient,
-                clinician=relationship.clinician if relationship else None,
-                subject=subject, category=category, urgency=urgency,
+                practice=practice, patient=patient, clinician=clinician,
+                subject=subject, category=category, urgency=urgency, crisis=crisis,
                 pool_id=_route_pool(practice, category), created_at=now, last_message_at=now,
-                due_at=thread_due_at(practice=practice, urgency=urgency, start=now),
+                assignee=coverage.covering if coverage else None,
+                due_at=targets.due_at, warn_at=targets.warn_at, first_due_at=targets.due_at,
             )
             message = Message.objects.create(
                 thread=thread, author=patient, kind=MessageKind.PATIENT, body=body, sent_at=now, urgency=urgency
@@ -276,7 +311,8 @@ def _thread_create_atomic(
             attachments = _store_attachments(message, files, written)
             reply = Message.objects.create(
                 thread=thread, author=None, kind=MessageKind.AUTO_REPLY,
-                body=auto_reply_text(practice=practice, urgency=urgency), sent_at=now,
+                body=auto_reply_text(practice=practice, urgency=urgency, crisis=crisis, coverage=coverage),
+                sent_at=now,
             )
             _mark_read(thread, patient, now)
             audit_record(action=Action.THREAD_CREATE, actor=patient, obj=thread, patient_id=patient.pk,
@@ -286,6 +322,9 @@ def _thread_create_atomic(
                          practice_id=practice.pk, ip=ip, channel=channel,
                          detail={"thread": thread.pk, "attachments": len(attachments)})
             _notify(thread=thread, message=message, recipients=_care_team_recipients(thread))
+            record_changed(kind="message", pk=message.pk)  # EHR push after commit
+            if urgency == Urgency.EMERGENCY or crisis:
+                triage.oncall_alert(thread=thread, message=message, reason="crisis" if crisis else "emergency")
     except BaseException:
         for name in written:
             blob_delete(name)
@@ -334,19 +373,30 @@ def message_send(
                 )
             now = timezone.now()
             reply: Message | None = None
+            alert_reason = ""
             if is_patient:
-                urgency = screen(body, "message").urgency
+                screened = screen(body, "message")
+                urgency, crisis = screened.urgency, screened.crisis
                 message = Message.objects.create(thread=locked, author=author, kind=MessageKind.PATIENT,
                                                  body=body, sent_at=now, urgency=urgency)
                 if _LEVEL[Urgency(urgency)] > _LEVEL[Urgency(locked.urgency)]:
                     locked.urgency = urgency
-                target = thread_due_at(practice=locked.practice, urgency=urgency, start=now)
-                locked.due_at = min(locked.due_at, target) if locked.due_at else target
-                if urgency == Urgency.EMERGENCY:
+                locked.crisis = locked.crisis or crisis
+                targets = triage.thread_targets(practice=locked.practice, urgency=urgency,
+                                                category=locked.category, start=now)
+                if locked.due_at is None or targets.due_at < locked.due_at:
+                    locked.due_at, locked.warn_at = targets.due_at, targets.warn_at
+                coverage = coverage_in_force(clinician_id=locked.clinician_id, at=now)
+                if coverage is not None and locked.assignee_id in {None, locked.clinician_id}:
+                    locked.assignee = coverage.covering
+                if urgency == Urgency.EMERGENCY or crisis:
                     reply = Message.objects.create(
                         thread=locked, author=None, kind=MessageKind.AUTO_REPLY,
-                        body=auto_reply_text(practice=locked.practice, urgency=urgency), sent_at=now,
+                        body=auto_reply_text(practice=locked.practice, urgency=urgency, crisis=crisis,
+                                             coverage=coverage),
+                        sent_at=now,
                     )
+                    alert_reason = "crisis" if crisis else "emergency"
                 recipients = _care_team_recipients(locked)
             else:
                 message = Message.objects.create(thread=locked, author=author, kind=MessageKind.CARE_TEAM,
@@ -354,13 +404,16 @@ def message_send(
                 locked.due_at = None  # answered: the response-time clock stops
                 recipients = _patient_recipients(locked)
             locked.last_message_at = now
-            locked.save(update_fields=["urgency", "due_at", "last_message_at"])
+            locked.save(update_fields=["urgency", "due_at", "warn_at", "crisis", "assignee", "last_message_at"])
             attachments = _store_attachments(message, files, written)
             _mark_read(locked, author, now)
             audit_record(action=Action.MESSAGE_SEND, actor=author, obj=message, patient_id=locked.patient_id,
                          practice_id=locked.practice_id, ip=ip, channel=channel,
                          detail={"thread": locked.pk, "attachments": len(attachments)})
             _notify(thread=locked, message=message, recipients=recipients)
+            record_changed(kind="message", pk=message.pk)  # EHR push after commit
+            if alert_reason:
+                triage.oncall_alert(thread=locked, message=message, reason=alert_reason)
     except BaseException:
         for name in written:
             blob_delete(name)
@@ -409,6 +462,7 @@ def thread_close(*, actor: User, thread: Thread, ip: str | None = None) -> Threa
     thread.refresh_from_db()
     audit_record(action=Action.THREAD_CLOSE, actor=actor, obj=thread, patient_id=thread.patient_id,
                  practice_id=thread.practice_id, ip=ip)
+    record_changed(kind="thread", pk=thread.pk, actor=actor)  # transcript + EHR push after commit
     return thread
 
 
@@ -422,6 +476,7 @@ def thread_reopen(*, actor: User, thread: Thread, ip: str | None = None) -> Thre
     thread.refresh_from_db()
     audit_record(action=Action.THREAD_REOPEN, actor=actor, obj=thread, patient_id=thread.patient_id,
                  practice_id=thread.practice_id, ip=ip)
+    record_changed(kind="thread", pk=thread.pk, actor=actor)  # EHR push after commit
     return thread
 
 

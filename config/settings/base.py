@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "bedside.messaging",
     "bedside.triage",
     "bedside.records",
+    "bedside.records.mail",
 ]
 
 MIDDLEWARE = [
@@ -182,12 +183,31 @@ BEDSIDE_ATTACHMENT_MAX_BYTES = env_int("BEDSIDE_ATTACHMENT_MAX_BYTES", 10 * 1024
 BEDSIDE_ATTACHMENT_MAX_PIXELS = env_int("BEDSIDE_ATTACHMENT_MAX_PIXELS", 40_000_000, minimum=1)
 BEDSIDE_ATTACHMENT_DIR = Path(env_str("BEDSIDE_ATTACHMENT_DIR", str(VAR_DIR / "attachments")) or "")
 BEDSIDE_MESSAGE_MAX_CHARS = env_int("BEDSIDE_MESSAGE_MAX_CHARS", 20_000, minimum=100)
+
+# --- inbound mail (bedside.records.mail; docs/mail.md) -----------------------------------------
+# Practice addresses are <practice-slug>@BEDSIDE_INBOUND_DOMAIN; the SMTP service listens locally
+# behind the practice's MX, which should check SPF/DKIM/DMARC and add Authentication-Results.
+BEDSIDE_INBOUND_DOMAIN = (env_str("BEDSIDE_INBOUND_DOMAIN", "bedside.localhost") or "bedside.localhost").lower()
+BEDSIDE_SMTP_HOST = env_str("BEDSIDE_SMTP_HOST", "127.0.0.1") or "127.0.0.1"
+BEDSIDE_SMTP_PORT = env_int("BEDSIDE_SMTP_PORT", 8025, minimum=1)
+BEDSIDE_SMTP_MAX_BYTES = env_int("BEDSIDE_SMTP_MAX_BYTES", 15 * 1024 * 1024, minimum=1024)
+BEDSIDE_SMTP_MAX_RECIPIENTS = env_int("BEDSIDE_SMTP_MAX_RECIPIENTS", 5, minimum=1)
+BEDSIDE_MAIL_ANSWERS_PER_HOUR = env_int("BEDSIDE_MAIL_ANSWERS_PER_HOUR", 3, minimum=0)
+# When set, accept patient mail only if the MX's Authentication-Results (this authserv-id) says dmarc=pass.
+BEDSIDE_MAIL_TRUSTED_AUTHSERV_ID = env_str("BEDSIDE_MAIL_TRUSTED_AUTHSERV_ID", "") or ""
 DATA_UPLOAD_MAX_MEMORY_SIZE = BEDSIDE_ATTACHMENT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 BEDSIDE_SITE_URL = env_str("BEDSIDE_SITE_URL", "http://127.0.0.1:8000") or ""
+# FHIR / EHR push (docs/fhir.md): private, loopback and link-local EHR URLs are refused (SSRF)
+# unless an operator whose EHR lives on the practice network allows them.
+BEDSIDE_EHR_ALLOW_PRIVATE = env_bool("BEDSIDE_EHR_ALLOW_PRIVATE", False)
+BEDSIDE_EHR_PUSH_MAX_ATTEMPTS = env_int("BEDSIDE_EHR_PUSH_MAX_ATTEMPTS", 8, minimum=1)
+BEDSIDE_FHIR_TOKEN_SECONDS = env_int("BEDSIDE_FHIR_TOKEN_SECONDS", 300, minimum=30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bedside <no-reply@bedside.invalid>")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Text-message backend for on-call alerts (dotted class, see bedside/triage/sms.py).
+BEDSIDE_SMS_BACKEND = env_str("BEDSIDE_SMS_BACKEND", "bedside.triage.sms.ConsoleSmsBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
@@ -209,6 +229,17 @@ STORAGES = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- audit trail (docs/audit.md) -------------------------------------------------------------
+# Ed25519 private key signing the Merkle tree heads: base64 of 32 raw bytes or PEM, from the
+# environment or BEDSIDE_AUDIT_SIGNING_KEY_FILE; never in the database. Dev generates one in var/.
+BEDSIDE_AUDIT_SIGNING_KEY = env_str("BEDSIDE_AUDIT_SIGNING_KEY")
+BEDSIDE_AUDIT_KEY_AUTOGENERATE: Path | None = None
+BEDSIDE_AUDIT_VERIFY_KEYS = env_list("BEDSIDE_AUDIT_VERIFY_KEYS", [])  # public keys of retired signing keys
+BEDSIDE_AUDIT_HEADS_FILE = Path(env_str("BEDSIDE_AUDIT_HEADS_FILE", str(VAR_DIR / "audit" / "tree-heads.jsonl")) or "")
+BEDSIDE_AUDIT_SYSLOG = env_str("BEDSIDE_AUDIT_SYSLOG", "") or ""  # udp://host:514, tcp://host:601 or /dev/log
+BEDSIDE_AUDIT_SEAL_DELAY_SECONDS = env_int("BEDSIDE_AUDIT_SEAL_DELAY_SECONDS", 5, minimum=0)
+BEDSIDE_AUDIT_HEAD_MAX_AGE_MINUTES = env_int("BEDSIDE_AUDIT_HEAD_MAX_AGE_MINUTES", 60, minimum=1)
 
 # Logs carry ids and codes, never message text: see bedside.core.logging.
 LOGGING = {

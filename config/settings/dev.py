@@ -7,3 +7,5 @@ from .secrets import development_secrets
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY, BEDSIDE_ENCRYPTION_KEYS = development_secrets(VAR_DIR)
+# Without BEDSIDE_AUDIT_SIGNING_KEY, the tree-head signing key is generated once into var/ (0600).
+BEDSIDE_AUDIT_KEY_AUTOGENERATE = VAR_DIR / "audit-signing.key"

@@ -122,9 +122,9 @@ def test_demo_flow_in_chromium(server: tuple[str, Path]) -> None:
         _sign_in(bob, base, "bob@demo.bedside")
         bob.goto(base + "/messages/new/")
         assert "call 911" in bob.content()
-        bob.fill("input[name=subject]", "Knee still swollen")
+        bob.fill("input[name=subject]", "Vaccination record")
         bob.check("input[name=category][value=medical_question]")
-        bob.fill("textarea[name=body]", "My knee is still swollen two weeks after the fall.")
+        bob.fill("textarea[name=body]", "Could you send me a copy of my vaccination record for my new job?")
         bob.click("main form[enctype] button[type=submit]")
         bob.wait_for_url(re.compile(r".*/threads/\d+/.*"))
         thread_url = bob.url.split("?")[0]
@@ -174,4 +174,4 @@ def test_demo_flow_in_chromium(server: tuple[str, Path]) -> None:
     assert "Subject: You have a new secure message" in log
     assert "To: alice@demo.bedside" in log or "To: erin@demo.bedside" in log
     mails = log.split("Subject: You have a new secure message")[1:]
-    assert all("swollen" not in m.split("----")[0] and "Knee" not in m.split("----")[0] for m in mails)
+    assert all("vaccination" not in m.split("----")[0].lower() for m in mails)
