@@ -171,7 +171,9 @@ def _seal_cutoff(delay_seconds: int) -> int:
     the oldest transaction still writing, so a row whose id was taken by a slow transaction is
     not skipped: the leaf order, once written, never has to change.
     """
-    cutoff = timezone.now() - timedelta(seconds=delay_seconds)
+    # A delay of 0 means "every committed row now": comparing against the clock would hold back a
+    # row stamped a moment ago whenever the clock steps backwards (seen on VMs).
+    cutoff = timezone.now() + timedelta(days=1) if delay_seconds <= 0 else timezone.now() - timedelta(seconds=delay_seconds)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
