@@ -49,6 +49,18 @@ class Action(models.TextChoices):
     AUDIT_PROOF = "audit.proof", "audit proof requested"
     MAIL_RECEIVED = "mail.received", "patient email brought into the record"
     MAIL_REFUSED = "mail.refused", "inbound email refused (not stored)"
+    TRIAGE_ALERT = "triage.alert", "on-call clinician alerted"
+    TRIAGE_ESCALATE = "triage.escalate", "overdue thread escalated"
+    COVERAGE_SET = "coverage.set", "coverage while away set"
+    COVERAGE_CANCEL = "coverage.cancel", "coverage while away cancelled"
+    METRICS_VIEW = "metrics.view", "response-time metrics viewed"
+    FHIR_READ = "fhir.read", "FHIR resources read"
+    FHIR_TOKEN_ISSUED = "fhir.token_issued", "FHIR client token issued"
+    FHIR_TOKEN_REFUSED = "fhir.token_refused", "FHIR client token refused"
+    EHR_PUSH = "ehr.push", "record pushed to the EHR"
+    EHR_PUSH_RETRY = "ehr.push_retry", "EHR push retried"
+    TRANSCRIPT_CREATE = "transcript.create", "transcript filed"
+    TRANSCRIPT_EXPORT = "transcript.export", "transcript exported"
 
 
 class Outcome(models.TextChoices):
