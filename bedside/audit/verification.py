@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +29,9 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from bedside.audit import keys
-from bedside.audit.canonical import CANONICAL_COLUMNS, canonical_bytes, select_columns
 from bedside.audit.merkle import HASH_SIZE, build_levels, root_of
 from bedside.audit.models import AuditTreeHead
+from bedside.audit.parallel import RawProblem, consume_rows, leaf_sql, stream_range
 from bedside.audit.services import head_as_dict, head_statement
 
 
@@ -98,44 +101,62 @@ def _head_signature_ok(head: dict[str, Any], public: dict[str, Any]) -> bool:
 
 def _stream_leaves(progress: Callable[[int], None] | None) -> tuple[bytearray, array[int], list[Problem]]:
     """Recompute every leaf hash from its row, in leaf order (a server-side cursor on PostgreSQL)."""
-    sha = hashlib.sha256
     leaves = bytearray()
     event_ids: array[int] = array("q")
-    problems: list[Problem] = []
+    raw: list[RawProblem] = []
     expected = 0
     cursor = connection.chunked_cursor()
-    width = len(CANONICAL_COLUMNS)
     try:
-        # Params are always passed (even none) so that '%%' in the SELECT list means '%' everywhere.
-        cursor.execute(
-            f"SELECT {select_columns(connection.vendor)}, l.leaf_index, l.event_id, l.leaf_hash "  # noqa: S608
-            "FROM audit_auditleaf l LEFT JOIN audit_auditevent e ON e.id = l.event_id ORDER BY l.leaf_index", []
-        )
+        # Params are always passed so that '%%' in the SELECT list means '%' on every database.
+        cursor.execute(leaf_sql(connection.vendor), [0, 2**62])
         while rows := cursor.fetchmany(20_000):
-            for row in rows:
-                index, event_id, stored = row[width], row[width + 1], bytes(row[width + 2])
-                if index != expected:
-                    problems.append(Problem(
-                        "leaf_gap", f"leaves {expected}..{index - 1} are missing before event #{event_id}",
-                        event_id=event_id, leaf_index=expected))
-                    expected = index
-                expected += 1
-                event_ids.append(event_id)
-                if row[0] is None:
-                    problems.append(Problem("deleted", f"event #{event_id} (leaf {index}) was deleted",
-                                            event_id=event_id, leaf_index=index))
-                    leaves += stored
-                    continue
-                computed = sha(b"\x00" + canonical_bytes(row)).digest()
-                if computed != stored:
-                    problems.append(Problem(
-                        "modified", f"event #{event_id} (leaf {index}) differs from what was sealed: modified, "
-                        "replaced or swapped with another row", event_id=event_id, leaf_index=index))
-                leaves += computed
+            expected = consume_rows(rows, expected, leaves, event_ids, raw)
             if progress is not None:
                 progress(len(event_ids))
     finally:
         cursor.close()
+    return leaves, event_ids, [Problem(*p) for p in raw]
+
+
+def _parallel_workers() -> int:
+    """Return how many processes verify at once: one per core, on PostgreSQL, for large trails only."""
+    if connection.vendor != "postgresql":
+        return 1
+    wanted = settings.BEDSIDE_AUDIT_VERIFY_WORKERS or (os.cpu_count() or 1)
+    if wanted < 2:
+        return 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM audit_auditleaf")
+        size = int(cursor.fetchone()[0])
+    return wanted if size >= settings.BEDSIDE_AUDIT_VERIFY_PARALLEL_MIN else 1
+
+
+def _stream_leaves_parallel(workers: int, progress: Callable[[int], None] | None) -> tuple[bytearray, array[int], list[Problem]]:
+    """Verify equal leaf ranges in WORKERS spawned processes reading this transaction's snapshot.
+
+    Leaf hashes are independent of each other, so the work splits cleanly; the snapshot export
+    makes every worker see exactly what this transaction sees. The ranges are joined in order,
+    which gives the same leaves, ids and problems as the single-process loop.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_export_snapshot(), COALESCE(MAX(leaf_index) + 1, 0) FROM audit_auditleaf")
+        snapshot, size = cursor.fetchone()
+    conninfo = {k: v for k, v in connection.get_connection_params().items() if isinstance(v, str | int)}
+    step = -(-int(size) // workers)
+    bounds = [(lo, min(lo + step, int(size))) for lo in range(0, int(size), step)]
+    bounds[-1] = (bounds[-1][0], 2**62)  # the last worker also reads anything past the snapshot's max
+    leaves = bytearray()
+    event_ids: array[int] = array("q")
+    problems: list[Problem] = []
+    with ProcessPoolExecutor(max_workers=len(bounds), mp_context=get_context("spawn")) as pool:
+        futures = [pool.submit(stream_range, conninfo, snapshot, lo, hi) for lo, hi in bounds]
+        for future in futures:
+            part_leaves, part_ids, part_problems = future.result()
+            leaves += part_leaves
+            event_ids.frombytes(part_ids)
+            problems += [Problem(*p) for p in part_problems]
+            if progress is not None:
+                progress(len(event_ids))
     return leaves, event_ids, problems
 
 
@@ -146,7 +167,11 @@ def audit_verify(*, heads_file: Path | None = None, progress: Callable[[int], No
         if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:  # one snapshot for every query below
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        leaves, event_ids, problems = _stream_leaves(progress)
+        workers = _parallel_workers() if outermost else 1
+        if workers > 1:
+            leaves, event_ids, problems = _stream_leaves_parallel(workers, progress)
+        else:
+            leaves, event_ids, problems = _stream_leaves(progress)
         watermark = max(event_ids) if event_ids else 0
         with connection.cursor() as cursor:
             cursor.execute(

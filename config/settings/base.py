@@ -240,6 +240,10 @@ BEDSIDE_AUDIT_HEADS_FILE = Path(env_str("BEDSIDE_AUDIT_HEADS_FILE", str(VAR_DIR 
 BEDSIDE_AUDIT_SYSLOG = env_str("BEDSIDE_AUDIT_SYSLOG", "") or ""  # udp://host:514, tcp://host:601 or /dev/log
 BEDSIDE_AUDIT_SEAL_DELAY_SECONDS = env_int("BEDSIDE_AUDIT_SEAL_DELAY_SECONDS", 5, minimum=0)
 BEDSIDE_AUDIT_HEAD_MAX_AGE_MINUTES = env_int("BEDSIDE_AUDIT_HEAD_MAX_AGE_MINUTES", 60, minimum=1)
+# `audit verify` on PostgreSQL splits trails of at least this many events over one process per
+# core (0 = os.cpu_count()), all reading one exported snapshot.
+BEDSIDE_AUDIT_VERIFY_WORKERS = env_int("BEDSIDE_AUDIT_VERIFY_WORKERS", 0, minimum=0)
+BEDSIDE_AUDIT_VERIFY_PARALLEL_MIN = env_int("BEDSIDE_AUDIT_VERIFY_PARALLEL_MIN", 200_000, minimum=1)
 
 # Logs carry ids and codes, never message text: see bedside.core.logging.
 LOGGING = {
