@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
+from django.db import connection, connections
 from django.test import Client
 
 from bedside.accounts.models import User
@@ -113,3 +115,61 @@ def api(api_token: Callable[[User], str]) -> Callable[[User], Client]:
         return Client(HTTP_AUTHORIZATION=f"Bearer {api_token(user)}")
 
     return _client
+
+
+@pytest.fixture
+def committed_db(transactional_db: None) -> Iterator[None]:
+    """Real commits that other connections and processes see (PostgreSQL only).
+
+    The audit table refuses TRUNCATE, and Django empties the database after a transactional test
+    with TRUNCATE: the trigger is disabled for that flush only, and `_audit_truncate_restored`
+    enables it again right after.
+    """
+    if connection.vendor != "postgresql":
+        pytest.skip("committed data across connections is tested on PostgreSQL (BEDSIDE_TEST_DB=postgres)")
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_no_truncate")
+    yield
+    connections.close_all()
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_no_truncate")
+
+
+@pytest.fixture
+def committed_demo(committed_db: None) -> dict[str, User]:
+    """The demo practice, committed."""
+    return demo_load()
+
+
+@pytest.fixture(autouse=True)
+def _audit_truncate_restored(request: pytest.FixtureRequest, django_db_blocker: Any) -> Iterator[None]:
+    # Autouse, so set up before and torn down after the transactional flush: put the trigger back.
+    yield
+    if "committed_db" in request.fixturenames:
+        with django_db_blocker.unblock():
+            with connection.cursor() as cursor:
+                cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_no_truncate")
+            connections.close_all()
+
+
+def run_concurrently(*jobs: Callable[[], object]) -> list[BaseException]:
+    """Run JOBS at once, each in its own thread (so its own connection); return their errors."""
+    barrier = threading.Barrier(len(jobs))
+    errors: list[BaseException] = []
+
+    def runner(job: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            job()
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=runner, args=(job,)) for job in jobs]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert not any(worker.is_alive() for worker in workers), "a concurrent job hung"
+    return errors

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from bedside.audit.models import Action, AuditLeaf
 from bedside.audit.services import audit_record, audit_seal
@@ -14,26 +12,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
                                 reason="out-of-order commits need PostgreSQL (BEDSIDE_TEST_DB=postgres)")
 
 
-@pytest.fixture
-def committed(transactional_db: None) -> Iterator[None]:
-    """Real commits; the audit table's TRUNCATE trigger is off only for Django's flush afterwards."""
-    yield
-    connections.close_all()
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_no_truncate")
-
-
-@pytest.fixture(autouse=True)
-def _truncate_trigger_restored(request: pytest.FixtureRequest, django_db_blocker) -> Iterator[None]:
-    yield
-    if "committed" in request.fixturenames:
-        with django_db_blocker.unblock():
-            with connection.cursor() as cursor:
-                cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_no_truncate")
-            connections.close_all()
-
-
-def test_sealer_waits_for_a_slow_transaction_and_keeps_id_order(committed):
+def test_sealer_waits_for_a_slow_transaction_and_keeps_id_order(committed_db):
     import psycopg
 
     slow = psycopg.connect(**connection.get_connection_params())
@@ -54,7 +33,7 @@ def test_sealer_waits_for_a_slow_transaction_and_keeps_id_order(committed):
     assert list(AuditLeaf.objects.order_by("leaf_index").values_list("event_id", flat=True)) == [slow_id, fast.pk]
 
 
-def test_parallel_verify_matches_single_process_and_finds_tampering(committed, settings, monkeypatch):
+def test_parallel_verify_matches_single_process_and_finds_tampering(committed_db, settings, monkeypatch):
     """The spawned workers read the parent's exported snapshot and report what one process does."""
     from bedside.audit import verification
     from bedside.audit.services import audit_record_many
@@ -62,7 +41,12 @@ def test_parallel_verify_matches_single_process_and_finds_tampering(committed, s
 
     runs: list[int] = []
     real = verification._stream_leaves_parallel
-    monkeypatch.setattr(verification, "_stream_leaves_parallel", lambda w, p: runs.append(w) or real(w, p))
+
+    def spy(workers, progress):
+        runs.append(workers)
+        return real(workers, progress)
+
+    monkeypatch.setattr(verification, "_stream_leaves_parallel", spy)
 
     audit_record_many({"action": Action.THREAD_VIEW, "object_type": "thread", "object_id": i, "patient_id": 7}
                       for i in range(300))

@@ -5,15 +5,14 @@ Run with BEDSIDE_TEST_DB=postgres TEST_DATABASE_URL=postgresql://… (see config
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connection, transaction
 
 from bedside.accounts.models import Practice, User
 from bedside.audit.models import AuditEvent
-from bedside.core.demo import demo_load
+from bedside.conftest import run_concurrently
 from bedside.messaging import services
 from bedside.messaging.models import Message, MessageKind, Thread
 
@@ -24,55 +23,6 @@ pytestmark = [
         reason="PostgreSQL only: set BEDSIDE_TEST_DB=postgres and TEST_DATABASE_URL to run it",
     ),
 ]
-
-
-@pytest.fixture
-def committed_demo(transactional_db: None) -> Iterator[dict[str, User]]:
-    """Load the demo practice for real (committed), so other connections see it.
-
-    The audit table refuses TRUNCATE, and Django empties the database after a transactional
-    test with TRUNCATE: the trigger is disabled for that flush only, and enabled again at once.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_no_truncate")
-    yield demo_load()
-    connections.close_all()
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_no_truncate")
-
-
-@pytest.fixture(autouse=True)
-def _truncate_trigger_restored(request: pytest.FixtureRequest, django_db_blocker) -> Iterator[None]:
-    # Autouse, so set up before and torn down after the transactional flush: put the trigger back.
-    yield
-    if "committed_demo" in request.fixturenames:
-        with django_db_blocker.unblock():
-            with connection.cursor() as cursor:
-                cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_no_truncate")
-            connections.close_all()
-
-
-def run_concurrently(*jobs: Callable[[], object]) -> list[BaseException]:
-    """Run JOBS at once, each in its own thread (so its own connection); return their errors."""
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def runner(job: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            job()
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=runner, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a concurrent send hung"
-    return errors
 
 
 def test_concurrent_sends_on_one_thread_both_succeed_and_stay_consistent(committed_demo):

@@ -11,17 +11,10 @@ from django.utils import timezone
 
 from bedside.accounts.models import Practice
 from bedside.audit.models import AuditEvent
+from bedside.conftest import run_concurrently
 from bedside.messaging import services as messaging
 from bedside.messaging.models import Notification, NotificationKind, Thread
 from bedside.messaging.notifications import ESCALATION_SUBJECT
-
-# The committed demo and its audit-trigger handling, and the barrier runner, are shared with
-# the messaging PostgreSQL tests rather than copied.
-from bedside.messaging.tests.test_services_postgres import (  # noqa: F401
-    _truncate_trigger_restored,
-    committed_demo,
-    run_concurrently,
-)
 from bedside.triage.models import Escalation
 from bedside.triage.services import ESCALATE, escalations_run
 
@@ -34,7 +27,7 @@ pytestmark = [
 ]
 
 
-def test_two_concurrent_workers_notify_each_step_once(committed_demo):  # noqa: F811
+def test_two_concurrent_workers_notify_each_step_once(committed_demo):
     bob, alice = committed_demo["bob"], committed_demo["alice"]
     practice = Practice.objects.get(name="Riverside Family Medicine")
     threads = [
