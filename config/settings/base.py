@@ -250,10 +250,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"no_control_chars": {"()": "bedside.core.logging.ControlCharFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"()": "bedside.core.logging.PhiSafeFormatter", "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["no_control_chars"]}
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}, "huey": {"level": "INFO", "propagate": False}},  # run_huey adds its own handler
+    "loggers": {"django.request": {"level": "ERROR"}, "huey": {"level": "INFO", "handlers": ["console"], "propagate": False}},  # run_huey then adds none
 }
