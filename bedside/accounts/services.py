@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -25,6 +24,7 @@ from bedside.accounts.models import (
 )
 from bedside.audit.models import Action, Outcome
 from bedside.audit.services import audit_record
+from bedside.core.crypto import token_digest
 from bedside.core.errors import BedsideError, InvalidInput
 
 TOKEN_PREFIX = "bst_"
@@ -38,9 +38,6 @@ class TooManyAttempts(BedsideError):
     code = "too_many_attempts"
     status = 429
 
-
-def _hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 def npi_is_valid(npi: str) -> bool:
@@ -149,7 +146,7 @@ def api_token_issue(*, email: str, password: str, otp: str | None, ip: str | Non
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, key_hash=_hash_token(raw), prefix=raw[len(TOKEN_PREFIX):][:8],
+            user=user, key_hash=token_digest(raw), prefix=raw[len(TOKEN_PREFIX):][:8],
             expires_at=timezone.now() + timedelta(hours=settings.BEDSIDE_API_TOKEN_HOURS),
         )
         audit_record(action=Action.AUTH_TOKEN_ISSUED, actor=user, obj=token, ip=ip, channel="api")
@@ -160,7 +157,7 @@ def api_token_authenticate(raw: str) -> User | None:
     """Return the active user of a valid, unexpired, unrevoked token, else None."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=_hash_token(raw)).first()
+    token = ApiToken.objects.select_related("user").filter(key_hash=token_digest(raw)).first()
     if token is None or not token.is_valid or not token.user.is_active:
         return None
     now = timezone.now()
@@ -171,7 +168,7 @@ def api_token_authenticate(raw: str) -> User | None:
 
 @transaction.atomic
 def api_token_revoke(*, user: User, raw: str, ip: str | None = None) -> bool:
-    updated = ApiToken.objects.filter(user=user, key_hash=_hash_token(raw), revoked_at__isnull=True).update(
+    updated = ApiToken.objects.filter(user=user, key_hash=token_digest(raw), revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
     if updated:

@@ -6,6 +6,7 @@ and re-encrypting at leisure (`rotate_text`).
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -49,3 +50,12 @@ def decrypt_text(token: str) -> str:
 def rotate_text(token: str) -> str:
     """Return TOKEN re-encrypted under the first (current) key."""
     return _current().rotate(token.encode("ascii")).decode("ascii")
+
+
+def token_digest(raw: str) -> str:
+    """Return the SHA-256 (hex) under which a bearer token is stored: the token itself never is.
+
+    Tokens are 256-bit random values, so an unsalted fast hash is enough: there is nothing to
+    brute-force, and lookups stay one indexed equality.
+    """
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()

@@ -9,6 +9,7 @@ write re-renders the form with everything the person typed.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -304,34 +305,31 @@ def thread_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return _back_to_thread(user, thread)
 
 
-@login_required
-@require_POST
-def thread_close(request: HttpRequest, pk: int) -> HttpResponse:
+def _change_status(request: HttpRequest, pk: int, change: Callable[..., Thread], done: str) -> HttpResponse:
+    """Close or reopen a thread for the care team; a refusal is shown, never a 500."""
     user = current_user(request)
     require_care_team(user)
     thread = _thread_or_404(user, pk)
     try:
-        services.thread_close(actor=user, thread=thread, ip=client_ip(request))
+        change(actor=user, thread=thread, ip=client_ip(request))
     except BedsideError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "The conversation was closed. The patient can start a new message at any time.")
+        messages.success(request, done)
     return _back_to_thread(user, thread)
+
+
+@login_required
+@require_POST
+def thread_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _change_status(request, pk, services.thread_close,
+                          "The conversation was closed. The patient can start a new message at any time.")
 
 
 @login_required
 @require_POST
 def thread_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    require_care_team(user)
-    thread = _thread_or_404(user, pk)
-    try:
-        services.thread_reopen(actor=user, thread=thread, ip=client_ip(request))
-    except BedsideError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "The conversation was reopened.")
-    return _back_to_thread(user, thread)
+    return _change_status(request, pk, services.thread_reopen, "The conversation was reopened.")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from django.utils import timezone
 from bedside.accounts.models import Practice, User
 from bedside.audit.models import Outcome
 from bedside.audit.services import audit_record
+from bedside.core.crypto import token_digest
 from bedside.core.errors import BedsideError, InvalidInput
 from bedside.messaging.attachments import blob_delete, blob_write
 from bedside.messaging.models import Message, Thread
@@ -64,9 +65,6 @@ class OAuthError(BedsideError):
 
     status = 400
 
-
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -126,7 +124,7 @@ def fhir_token_issue(
                 expires_at=datetime.fromtimestamp(int(claims["exp"]), tz=UTC),
             )
             token = EhrAccessToken.objects.create(
-                client=client, key_hash=_hash(raw), scopes=granted,
+                client=client, key_hash=token_digest(raw), scopes=granted,
                 expires_at=now + timedelta(seconds=settings.BEDSIDE_FHIR_TOKEN_SECONDS),
             )
             audit_record(action="fhir.token_issued", object_type="ehrclient", object_id=client.pk,
@@ -181,7 +179,7 @@ def fhir_token_authenticate(raw: str) -> EhrAccessToken | None:
     """Return the valid token of an active client, else None."""
     if not raw.startswith(FHIR_TOKEN_PREFIX) or len(raw) > 100:
         return None
-    token = EhrAccessToken.objects.select_related("client__practice").filter(key_hash=_hash(raw)).first()
+    token = EhrAccessToken.objects.select_related("client__practice").filter(key_hash=token_digest(raw)).first()
     if token is None or token.expires_at <= timezone.now() or not token.client.is_active:
         return None
     return token
