@@ -287,12 +287,13 @@ def _thread_create_atomic(
     *, patient: User, practice: Practice, subject: str, category: str, body: str,
     files: Sequence[CleanFile], ip: str | None, channel: str | None,
 ) -> SendResult:
+    # Screening is pure and takes about a millisecond: do it before taking any database lock.
+    screened = screen(f"{subject}\n{body}", "message")
+    urgency, crisis = screened.urgency, screened.crisis
     written: list[str] = []
     try:
         with transaction.atomic():
             now = timezone.now()
-            screened = screen(f"{subject}\n{body}", "message")
-            urgency, crisis = screened.urgency, screened.crisis
             relationship = relationship_active(patient=patient, practice=practice)
             clinician = relationship.clinician if relationship else None
             # The patient's clinician is away: the thread goes to whoever covers (triage coverage).
@@ -355,6 +356,7 @@ def message_send(
         raise Forbidden("Only the patient and their care team write in this conversation.")
     body = _clean_body(body)
     _check_files(author=author, practice=thread.practice, files=files)
+    screened = screen(body, "message") if is_patient else None  # before the row lock, as above
     written: list[str] = []
     try:
         with transaction.atomic():
@@ -374,8 +376,7 @@ def message_send(
             now = timezone.now()
             reply: Message | None = None
             alert_reason = ""
-            if is_patient:
-                screened = screen(body, "message")
+            if screened is not None:
                 urgency, crisis = screened.urgency, screened.crisis
                 message = Message.objects.create(thread=locked, author=author, kind=MessageKind.PATIENT,
                                                  body=body, sent_at=now, urgency=urgency)
@@ -401,7 +402,7 @@ def message_send(
             else:
                 message = Message.objects.create(thread=locked, author=author, kind=MessageKind.CARE_TEAM,
                                                  body=body, sent_at=now)
-                locked.due_at = None  # answered: the response-time clock stops
+                locked.due_at = locked.warn_at = None  # answered: the response-time clock stops
                 recipients = _patient_recipients(locked)
             locked.last_message_at = now
             locked.save(update_fields=["urgency", "due_at", "warn_at", "crisis", "assignee", "last_message_at"])
@@ -456,7 +457,7 @@ def thread_close(*, actor: User, thread: Thread, ip: str | None = None) -> Threa
     _require_care_team(actor, thread)
     now = timezone.now()
     if Thread.objects.filter(pk=thread.pk, status=ThreadStatus.OPEN).update(
-        status=ThreadStatus.CLOSED, closed_at=now, closed_by=actor, due_at=None
+        status=ThreadStatus.CLOSED, closed_at=now, closed_by=actor, due_at=None, warn_at=None
     ) != 1:
         raise Conflict("This conversation is already closed.")
     thread.refresh_from_db()
