@@ -63,6 +63,9 @@ class Action(models.TextChoices):
     TRANSCRIPT_EXPORT = "transcript.export", "transcript exported"
 
 
+_ACTION_LABELS: dict[str, str] = dict(Action.choices)
+
+
 class Outcome(models.TextChoices):
     SUCCESS = "success", "success"
     FAILURE = "failure", "failure"
@@ -74,7 +77,8 @@ class AuditEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     actor_id = models.BigIntegerField(null=True, help_text="User id; null for anonymous.")
     actor_role = models.CharField(max_length=20, blank=True)
-    action = models.CharField(max_length=40, choices=Action.choices)
+    # No `choices`: every app adds its own actions, and a label is not worth a migration each time.
+    action = models.CharField(max_length=40)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -93,6 +97,10 @@ class AuditEvent(models.Model):
             models.Index(fields=["actor_id", "at"], name="audit_actor_at"),
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
         ]
+
+    @property
+    def action_label(self) -> str:
+        return _ACTION_LABELS.get(self.action, self.action)
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} by {self.actor_id} on {self.object_type}:{self.object_id}"
