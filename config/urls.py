@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("bedside.core.urls")),
     path("consents/", include("bedside.consent.urls")),
+    path("access/", include("bedside.accounts.urls")),
     path("audit/", include("bedside.audit.urls")),
     path("", include("bedside.messaging.urls")),
     path("", include("bedside.triage.urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -9,6 +10,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from bedside.core.models import EncryptedTextField
 
 
 class Role(models.TextChoices):
@@ -114,6 +117,10 @@ class Practice(models.Model):
         "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         help_text="The clinician alerted at once about emergencies and crises.",
     )
+    privacy_officer = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="Alerted whenever someone uses emergency (break-glass) access; practice admins if empty.",
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -200,3 +207,41 @@ class ApiToken(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class BreakGlassReason(models.TextChoices):
+    EMERGENCY = "emergency", "Emergency care: the patient needs treatment now"
+    COVERAGE = "coverage", "Covering for the patient's clinician"
+    CONTINUITY = "continuity", "Continuity of care (referral, handover)"
+    OTHER = "other", "Other (explain below)"
+
+
+class BreakGlassGrant(models.Model):
+    """Emergency access (HIPAA 164.312(a)(2)(ii)) by a clinician of the practice who is not on the
+    patient's care team: stated reason, short expiry, audited, and the privacy officer is told."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="break_glass_grants")
+    patient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="break_glass_grants")
+    reason_code = models.CharField(max_length=20, choices=BreakGlassReason.choices)
+    # The stated reason may name clinical facts: encrypted like message bodies, never in the audit row.
+    reason = EncryptedTextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "expires_at"], name="breakglass_user_expires")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(expires_at__gt=models.F("created_at")), name="breakglass_expires_after"),
+            models.CheckConstraint(condition=models.Q(reason_code__in=BreakGlassReason.values), name="breakglass_reason_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"emergency access #{self.pk} by user {self.user_id}"
+
+    def is_active(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.ended_at is None and self.expires_at > now

@@ -15,6 +15,8 @@ from django.utils.text import slugify
 from bedside.accounts.mfa import has_totp, totp_verify
 from bedside.accounts.models import (
     ApiToken,
+    BreakGlassGrant,
+    BreakGlassReason,
     ClinicianProfile,
     Pool,
     Practice,
@@ -180,3 +182,113 @@ def api_token_revoke(*, user: User, raw: str, ip: str | None = None) -> bool:
 def api_tokens_revoke_all(*, user: User) -> int:
     """Revoke every token of USER (password change, deactivation)."""
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+# ---------------------------------------------------------------------------------------------
+# Emergency ("break-glass") access — HIPAA 164.312(a)(2)(ii)
+
+BREAK_GLASS_MINUTES = (15, 30, 60, 120)
+BREAK_GLASS_REASON_MIN = 20
+
+
+@transaction.atomic
+def break_glass_open(
+    *, user: User, practice: Practice, patient_email: str, reason_code: str, reason: str, minutes: int,
+    ip: str | None = None,
+) -> BreakGlassGrant:
+    """Open a patient's record at PRACTICE for MINUTES to a clinician outside the care team.
+
+    Only active clinicians of that practice may, with a stated reason; the grant is audited in
+    this transaction and the privacy officer is alerted after commit (no patient detail in it).
+    """
+    if user.role != Role.CLINICIAN or not user.is_active or not user.memberships.filter(
+        practice=practice, is_active=True
+    ).exists():
+        raise InvalidInput("Only clinicians of this practice can use emergency access here.", field="practice")
+    if reason_code not in BreakGlassReason.values:
+        raise InvalidInput("Choose why you need emergency access.", field="reason_code")
+    reason = (reason or "").strip()
+    if len(reason) < BREAK_GLASS_REASON_MIN:
+        raise InvalidInput(f"Explain the need in at least {BREAK_GLASS_REASON_MIN} characters; the privacy "
+                           "officer reviews every use.", field="reason")
+    if len(reason) > 2000:
+        raise InvalidInput("Keep the reason under 2,000 characters.", field="reason")
+    if minutes not in BREAK_GLASS_MINUTES:
+        raise InvalidInput("Choose 15, 30, 60 or 120 minutes.", field="minutes")
+    from bedside.consent.models import CareRelationship  # consent builds on accounts
+
+    patient = User.objects.filter(email__iexact=(patient_email or "").strip(), role=Role.PATIENT).first()
+    if patient is None or not CareRelationship.objects.filter(patient=patient, practice=practice).exists():
+        raise InvalidInput("No patient of this practice uses that email address.", field="patient_email")
+    now = timezone.now()
+    grant = BreakGlassGrant.objects.create(
+        user=user, patient=patient, practice=practice, reason_code=reason_code, reason=reason,
+        created_at=now, expires_at=now + timedelta(minutes=minutes),
+    )
+    audit_record(action=Action.BREAK_GLASS_OPEN, actor=user, obj=grant, patient_id=patient.pk,
+                 practice_id=practice.pk, ip=ip, detail={"reason_code": reason_code, "minutes": minutes})
+
+    def _alert() -> None:
+        from bedside.accounts.tasks import break_glass_alert
+
+        break_glass_alert(grant.pk)
+
+    transaction.on_commit(_alert)
+    return grant
+
+
+@transaction.atomic
+def break_glass_end(*, user: User, grant: BreakGlassGrant, ip: str | None = None) -> BreakGlassGrant:
+    """End USER's own emergency access now (it also ends by itself at expires_at)."""
+    locked = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
+    if locked.user_id != user.pk:
+        raise InvalidInput("Only the clinician who opened emergency access can end it.")
+    if locked.ended_at is None and locked.expires_at > timezone.now():
+        locked.ended_at = timezone.now()
+        locked.save(update_fields=["ended_at"])
+        audit_record(action=Action.BREAK_GLASS_END, actor=user, obj=locked, patient_id=locked.patient_id,
+                     practice_id=locked.practice_id, ip=ip)
+    return locked
+
+
+@transaction.atomic
+def break_glass_review(*, reviewer: User, grant: BreakGlassGrant, ip: str | None = None) -> BreakGlassGrant:
+    """Mark a use of emergency access as reviewed by the privacy officer (or an admin/auditor)."""
+    locked = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
+    if locked.reviewed_at is None:
+        locked.reviewed_by = reviewer
+        locked.reviewed_at = timezone.now()
+        locked.save(update_fields=["reviewed_by", "reviewed_at"])
+        audit_record(action=Action.BREAK_GLASS_REVIEW, actor=reviewer, obj=locked, patient_id=locked.patient_id,
+                     practice_id=locked.practice_id, ip=ip)
+    return locked
+
+
+def break_glass_alert_send(*, grant_id: int) -> int:
+    """Email the practice's privacy officer (else its admins) that emergency access was used.
+
+    The email names the practice and a link only: who opened which record is read after sign-in.
+    """
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    grant = BreakGlassGrant.objects.select_related("practice__privacy_officer").filter(pk=grant_id).first()
+    if grant is None:
+        return 0
+    practice = grant.practice
+    if practice.privacy_officer and practice.privacy_officer.is_active:
+        recipients = [practice.privacy_officer.email]
+    else:
+        recipients = list(User.objects.filter(
+            memberships__practice=practice, memberships__is_active=True, role=Role.PRACTICE_ADMIN, is_active=True,
+        ).values_list("email", flat=True))
+    if not recipients:
+        return 0
+    link = settings.BEDSIDE_SITE_URL.rstrip("/") + reverse("accounts:break_glass_review")
+    send_mail(
+        subject=f"Emergency access used at {practice.name}",
+        message=(f"A clinician used emergency (break-glass) access to a patient record at {practice.name}.\n\n"
+                 f"Review it after signing in: {link}\n"),
+        from_email=None, recipient_list=recipients,
+    )
+    return len(recipients)

@@ -61,6 +61,10 @@ class Action(models.TextChoices):
     EHR_PUSH_RETRY = "ehr.push_retry", "EHR push retried"
     TRANSCRIPT_CREATE = "transcript.create", "transcript filed"
     TRANSCRIPT_EXPORT = "transcript.export", "transcript exported"
+    BREAK_GLASS_OPEN = "breakglass.open", "emergency access opened"
+    BREAK_GLASS_END = "breakglass.end", "emergency access ended"
+    BREAK_GLASS_REVIEW = "breakglass.review", "emergency access reviewed"
+    BREAK_GLASS_LIST = "breakglass.list", "emergency access uses viewed"
 
 
 _ACTION_LABELS: dict[str, str] = dict(Action.choices)

@@ -3,14 +3,17 @@
 Patients see their own threads. Care-team members see threads of their practice that are
 theirs to handle: addressed to them as the patient's clinician, assigned to them, or routed to
 a pool they belong to (minimum necessary, HIPAA 164.502(b)); unrouted threads go to the
-practice's clinicians. Everyone else gets the same NotFound as for a missing id.
+practice's clinicians; a clinician of the practice who used emergency (break-glass) access
+sees that patient's threads there until the grant ends. Everyone else gets the same NotFound as
+for a missing id.
 """
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from bedside.accounts.models import CARE_TEAM_ROLES, Role, User
+from bedside.accounts.models import CARE_TEAM_ROLES, BreakGlassGrant, Role, User
 from bedside.core.errors import NotFound
 from bedside.messaging.models import Attachment, Thread
 
@@ -24,13 +27,31 @@ def care_team_filter(user: User) -> Q:
     return Q(practice_id__in=practice_ids) & mine
 
 
+def break_glass_filter(user: User) -> Q | None:
+    """Return the Q of threads USER opened with emergency access that has not ended, or None."""
+    if user.role != Role.CLINICIAN:
+        return None
+    grants = BreakGlassGrant.objects.filter(user_id=user.pk, ended_at__isnull=True, expires_at__gt=timezone.now(),
+                                            practice__memberships__user_id=user.pk,
+                                            practice__memberships__is_active=True)
+    q: Q | None = None
+    for practice_id, patient_id in grants.values_list("practice_id", "patient_id"):
+        one = Q(practice_id=practice_id, patient_id=patient_id)
+        q = one if q is None else q | one
+    return q
+
+
 def threads_visible(user: User) -> QuerySet[Thread]:
     if not user.is_authenticated or not user.is_active:
         return Thread.objects.none()
     if user.role == Role.PATIENT:
         return Thread.objects.filter(patient_id=user.pk)
     if user.role in CARE_TEAM_ROLES:
-        return Thread.objects.filter(care_team_filter(user)).distinct()
+        q = care_team_filter(user)
+        emergency = break_glass_filter(user)
+        if emergency is not None:
+            q |= emergency
+        return Thread.objects.filter(q).distinct()
     return Thread.objects.none()
 
 
