@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("bedside.core.urls")),
     path("consents/", include("bedside.consent.urls")),
     path("access/", include("bedside.accounts.urls")),
+    path("reputation/", include("bedside.reputation.urls")),
     path("audit/", include("bedside.audit.urls")),
     path("", include("bedside.messaging.urls")),
     path("", include("bedside.triage.urls")),

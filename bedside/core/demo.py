@@ -149,4 +149,7 @@ def demo_load() -> dict[str, User]:
         hours={day: (time(8), time(17)) for day in range(5)},
         holidays={date(2026, 11, 26): "Thanksgiving Day", date(2026, 12, 25): "Christmas Day"},
     )
+    from bedside.reputation.demo import demo_load as reputation_demo_load
+
+    reputation_demo_load(users)
     return users

@@ -12,11 +12,9 @@
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
 import logging
 import secrets
-import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -35,6 +33,7 @@ from bedside.audit.models import Outcome
 from bedside.audit.services import audit_record
 from bedside.core.crypto import token_digest
 from bedside.core.errors import BedsideError, InvalidInput
+from bedside.core.net import public_url_check
 from bedside.messaging.attachments import blob_delete, blob_write
 from bedside.messaging.models import Message, Thread
 from bedside.records.models import (
@@ -212,27 +211,11 @@ def ehr_url_check(url: str) -> str:
     Private, loopback, link-local, multicast and reserved addresses are refused unless
     BEDSIDE_EHR_ALLOW_PRIVATE is set (an EHR on the practice's own network).
     """
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise InvalidInput("The EHR base URL must be an http(s) URL.", field="base_url")
+    parts = urlsplit((url or "").strip())
     if parts.username or parts.password:
         raise InvalidInput("Put credentials in the credential field, not in the URL.", field="base_url")
-    if settings.BEDSIDE_EHR_ALLOW_PRIVATE:
-        return url.strip()
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise InvalidInput("The EHR host name does not resolve.", field="base_url") from exc
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if not address.is_global or address.is_multicast:
-            raise InvalidInput(
-                "The EHR base URL points to a private, loopback or link-local address; set "
-                "BEDSIDE_EHR_ALLOW_PRIVATE=1 if your EHR really lives on the practice network.",
-                field="base_url",
-            )
-    return url.strip()
+    return public_url_check(url, allow_private=settings.BEDSIDE_EHR_ALLOW_PRIVATE, field="base_url",
+                            what="EHR base URL", allow_setting="BEDSIDE_EHR_ALLOW_PRIVATE")
 
 
 @transaction.atomic

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "bedside.triage",
     "bedside.records",
     "bedside.records.mail",
+    "bedside.reputation",
 ]
 
 MIDDLEWARE = [
@@ -259,3 +260,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}, "huey": {"level": "INFO", "handlers": ["console"], "propagate": False}},  # run_huey then adds none
 }
+
+# --- reputation: watched feeds (docs/reputation.md) --------------------------------------------
+# Feed URLs on private, loopback or link-local addresses are refused unless this is set.
+BEDSIDE_FEEDS_ALLOW_PRIVATE = env_bool("BEDSIDE_FEEDS_ALLOW_PRIVATE", False)
+BEDSIDE_FEED_TIMEOUT_SECONDS = env_int("BEDSIDE_FEED_TIMEOUT_SECONDS", 10, minimum=1)
+BEDSIDE_FEED_MAX_BYTES = env_int("BEDSIDE_FEED_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+BEDSIDE_FEED_MAX_ENTRIES = env_int("BEDSIDE_FEED_MAX_ENTRIES", 200, minimum=1)
+BEDSIDE_FEED_POLL_MINUTES = env_int("BEDSIDE_FEED_POLL_MINUTES", 60, minimum=5)
+# Politeness: at most one request per host in this many seconds, across all workers (cache).
+BEDSIDE_FEED_HOST_INTERVAL_SECONDS = env_int("BEDSIDE_FEED_HOST_INTERVAL_SECONDS", 10, minimum=0)
