@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
@@ -17,6 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from bedside.core.errors import BedsideError
+from bedside.core.views import DATABASE_DOWN_MESSAGE
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +135,17 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 @api.exception_handler(SuspiciousOperation)
 def _suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
     return _error(request, 400, "invalid_input", "The request cannot be processed.")
+
+
+@api.exception_handler(DatabaseError)
+def _database_error(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    if not isinstance(exc, (OperationalError, InterfaceError)):
+        return _unexpected_error(request, exc)
+    # The database went away (restart, fail-over): the write was rolled back; the client retries.
+    log.warning("database unavailable on %s %s: %s", request.method, request.path, type(exc).__name__)
+    response = _error(request, 503, "service_unavailable", DATABASE_DOWN_MESSAGE)
+    response["Retry-After"] = "30"
+    return response
 
 
 @api.exception_handler(Exception)

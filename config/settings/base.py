@@ -80,6 +80,8 @@ try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL or "", conn_max_age=60)}
 except ValueError as exc:  # dj_database_url raises ValueError on unknown schemes
     raise SettingError(f"DATABASE_URL is not a database URL: {exc}") from exc
+# A persistent connection that died (database restart, fail-over) is replaced at the next request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # WAL lets the web server and the worker read while the other writes.
