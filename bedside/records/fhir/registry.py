@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from fhir.resources.R4B.meta import Meta
 from fhir.resources.R4B.resource import Resource
 
 from bedside.accounts.models import CARE_TEAM_ROLES, Practice, PracticeMembership, Role, User
 from bedside.audit.models import AuditEvent
+from bedside.billing.models import EConsult
 from bedside.consent.models import CareRelationship, ConsentSignature
 from bedside.messaging.models import Message, Thread
 from bedside.records.fhir import (
@@ -30,6 +31,7 @@ from bedside.records.fhir import (
     practitioner,
     practitionerrole,
     provenance,
+    servicerequest,
     task,
 )
 from bedside.records.fhir.common import Refs
@@ -67,6 +69,10 @@ def _transcripts(p: Practice) -> QuerySet[Transcript]:
     return Transcript.objects.filter(thread__practice=p).select_related("thread__practice")
 
 
+def _econsults(p: Practice) -> QuerySet[EConsult]:
+    return EConsult.objects.filter(practice=p).select_related("practice", "specialist__clinician_profile")
+
+
 def _org_build(obj: Practice, refs: Refs) -> Resource:
     return organization.build(obj, refs)
 
@@ -87,7 +93,12 @@ TYPES: dict[str, list[Source]] = {
     "Communication": [
         Source("t", _threads, "last_message_at", "patient_id", communication.build_header),
         Source("m", _messages, "sent_at", "thread__patient_id", communication.build_message),
+        Source("q", _econsults, "created_at", "patient_id", servicerequest.build_question),
+        # Answers (or reasons for declining) exist once answered, and stay after the requester closes.
+        Source("a", lambda p: _econsults(p).filter(Q(answered_at__isnull=False) | Q(status="declined")),
+               "updated_at", "patient_id", servicerequest.build_answer),
     ],
+    "ServiceRequest": [Source("", _econsults, "updated_at", "patient_id", servicerequest.build)],
     "Task": [Source("", lambda p: _threads(p).select_related("assignee"), "last_message_at", "patient_id", task.build)],
     "AuditEvent": [Source("", lambda p: AuditEvent.objects.filter(practice_id=p.pk), "at", "patient_id", auditevent.build)],
     "DocumentReference": [Source("", _transcripts, "created_at", "thread__patient_id", documentreference.build)],
@@ -98,7 +109,7 @@ TYPES: dict[str, list[Source]] = {
 }
 
 # Types in a patient compartment ($everything); the audit trail is not part of the record.
-EVERYTHING = ("CareTeam", "Consent", "Communication", "Task", "DocumentReference", "Provenance")
+EVERYTHING = ("CareTeam", "Consent", "Communication", "Task", "DocumentReference", "Provenance", "ServiceRequest")
 
 
 def _with_meta(resource: Resource, obj: Model, source: Source) -> Resource:

@@ -27,8 +27,18 @@ def _roundtrip(resource: object) -> dict:
     return data
 
 
-def test_every_type_validates(bob_thread: Thread, riverside: Practice, dr_alice: User) -> None:
+def test_every_type_validates(bob_thread: Thread, riverside: Practice, dr_alice: User, demo: dict[str, User]) -> None:
+    from bedside.billing.services import econsult_answer, econsult_create
+    from bedside.consent.selectors import document_current
+    from bedside.consent.services import consent_sign
+
     transcript_create(thread=bob_thread, actor=dr_alice, reason="download")
+    sharing = document_current(practice=riverside, scope=Scope.SPECIALIST_SHARING)
+    assert sharing is not None
+    consent_sign(patient=bob_thread.patient, document=sharing, typed_name=bob_thread.patient.full_name)
+    econsult = econsult_create(actor=dr_alice, thread=bob_thread, specialist=demo["sam"], question="Benign?",
+                               thread_ids=[bob_thread.pk])
+    econsult_answer(actor=demo["sam"], econsult=econsult, answer="Yes.")  # ServiceRequest + its Communications
     seen = set()
     for rtype in registry.TYPES:
         resources = registry.materialise(registry.candidates([riverside], rtype, patient_id=None, updated={}))

@@ -1,0 +1,256 @@
+"""Reads for billing and e-consults: the facts the payer rules need, the report, shared parts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from bedside.accounts.models import Practice, Role, User
+from bedside.billing import rules
+from bedside.billing.models import (
+    BillingProvider,
+    EConsult,
+    EConsultShare,
+    EConsultStatus,
+    GlobalPeriod,
+    RunningTimer,
+    ShareKind,
+    TimeEntry,
+    Visit,
+)
+from bedside.consent.models import CareRelationship, ConsentSignature, Scope
+from bedside.consent.selectors import document_current, signature_live
+from bedside.core.errors import InvalidInput
+from bedside.messaging.models import Attachment, Message, MessageKind, Thread
+from bedside.triage.calendar import business_time_between
+from bedside.triage.selectors import practice_calendar, practice_zone
+
+ECONSULT_TARGET_BUSINESS_DAYS = 3
+
+
+def pseudonym(patient_id: int) -> str:
+    """Return a stable pseudonymous patient id for exports: no MRN, no name, not reversible without the key."""
+    return "P-" + salted_hmac("bedside.billing.pseudonym", str(patient_id)).hexdigest()[:12].upper()
+
+
+def billing_classes(user_ids: Iterable[int]) -> dict[int, str]:
+    return dict(BillingProvider.objects.filter(user_id__in=list(user_ids)).values_list("user_id", "billing_class"))
+
+
+def thread_facts(thread: Thread) -> rules.ThreadFacts:
+    """Collect what the payer rules need about THREAD (every date in the practice's zone)."""
+    messages = list(
+        Message.objects.filter(thread=thread).exclude(kind=MessageKind.AUTO_REPLY)
+        .order_by("sent_at", "pk").values_list("kind", "sent_at")
+    )
+    inquiries = [at for kind, at in messages if kind == MessageKind.PATIENT]
+    replies = [at for kind, at in messages if kind == MessageKind.CARE_TEAM]
+    entries = list(TimeEntry.objects.filter(thread=thread).values_list("user_id", "performed_at", "minutes"))
+    classes = billing_classes(uid for uid, _, _ in entries)
+    relationship = (
+        CareRelationship.objects.filter(patient_id=thread.patient_id, practice_id=thread.practice_id, ended_at__isnull=True)
+        .order_by("established_on").first()
+    )
+    current = document_current(practice=thread.practice, scope=Scope.EVISIT_BILLING)
+    consents = [
+        rules.ConsentSpan(signed_at=s, revoked_at=r)
+        for s, r in ConsentSignature.objects.filter(
+            patient_id=thread.patient_id, practice_id=thread.practice_id, scope=Scope.EVISIT_BILLING,
+            document=current, superseded_at__isnull=True,
+        ).values_list("signed_at", "revoked_at")
+    ] if current is not None else []
+    return rules.ThreadFacts(
+        thread_id=thread.pk,
+        category=thread.category,
+        tz=practice_zone(thread.practice),
+        patient_initiated=bool(messages) and messages[0][0] == MessageKind.PATIENT,
+        inquiries=inquiries,
+        replies=replies,
+        entries=[rules.Entry(user_id=u, at=at, minutes=m, billing_class=classes.get(u, "")) for u, at, m in entries],
+        established_on=relationship.established_on if relationship else None,
+        consents=consents,
+        visits=list(Visit.objects.filter(patient_id=thread.patient_id, practice_id=thread.practice_id)
+                    .values_list("visit_date", flat=True)),
+        global_periods=[
+            rules.GlobalSpan(procedure_date=d, days=n)
+            for d, n in GlobalPeriod.objects.filter(patient_id=thread.patient_id, practice_id=thread.practice_id)
+            .values_list("procedure_date", "days")
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class TimePanel:
+    entries: list[TimeEntry]
+    timer: RunningTimer | None
+    total_minutes: int
+    lines: list[rules.Line]
+
+
+def time_panel(*, thread: Thread, user: User) -> TimePanel:
+    entries = list(TimeEntry.objects.filter(thread=thread).select_related("user").order_by("-performed_at", "-pk"))
+    timer = RunningTimer.objects.filter(thread=thread, user=user).first()
+    lines = rules.roll_up(thread_facts(thread), now=timezone.now())
+    return TimePanel(entries=entries, timer=timer, total_minutes=sum(e.minutes for e in entries), lines=lines)
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    line: rules.Line
+    thread: Thread
+    patient_ref: str
+    provider: User | None
+
+
+def report_period_check(start: date, end: date) -> None:
+    """Raise InvalidInput unless START..END is a sensible report period (ordered, ≤ 1 year, 1900–2999)."""
+    if not (date(1900, 1, 1) <= start <= date(2999, 12, 31) and date(1900, 1, 1) <= end <= date(2999, 12, 31)):
+        raise InvalidInput("Choose dates between 1900 and 2999.", field="start")
+    if end < start:
+        raise InvalidInput("The end date must be on or after the start date.", field="end")
+    if end - start > timedelta(days=366):
+        raise InvalidInput("Choose a period of at most one year.", field="end")
+
+
+def _period_bounds(practice: Practice, start: date, end: date) -> tuple[datetime, datetime]:
+    tz = practice_zone(practice)
+    return (datetime.combine(start, time(0), tzinfo=tz), datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz))
+
+
+def report_clinicians(practice: Practice) -> QuerySet[User]:
+    return User.objects.filter(
+        role=Role.CLINICIAN, memberships__practice=practice, memberships__is_active=True
+    ).select_related("clinician_profile").order_by("full_name")
+
+
+def billing_report(*, practice: Practice, start: date, end: date, clinician_id: int | None) -> list[ReportRow]:
+    """Return every 7-day period of the practice's threads that starts within START..END (local dates).
+
+    With CLINICIAN_ID, only the periods attributed to that clinician (the one with the most time).
+    """
+    report_period_check(start, end)
+    lower, upper = _period_bounds(practice, start, end)
+    # A period starts at a clinician action, which is never before the thread was created, and
+    # entries logged up to 7 days after the period start can belong to it.
+    threads = Thread.objects.filter(practice=practice, created_at__lt=upper).filter(
+        Q(time_entries__performed_at__gte=lower - timedelta(days=8)) | Q(last_message_at__gte=lower)
+    ).distinct().select_related("practice")
+    rows: list[ReportRow] = []
+    now = timezone.now()
+    for thread in threads:
+        for line in rules.roll_up(thread_facts(thread), now=now):
+            if not (lower <= line.start < upper):
+                continue
+            if clinician_id is not None and line.provider_id != clinician_id:
+                continue
+            rows.append(ReportRow(line=line, thread=thread, patient_ref=pseudonym(thread.patient_id), provider=None))
+    providers = {u.pk: u for u in User.objects.filter(pk__in={r.line.provider_id for r in rows if r.line.provider_id})
+                 .select_related("clinician_profile")}
+    rows = [ReportRow(r.line, r.thread, r.patient_ref, providers.get(r.line.provider_id or 0)) for r in rows]
+    rows.sort(key=lambda r: (r.line.start, r.thread.pk))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# e-consults
+
+
+def sharing_signed(*, patient: User, practice: Practice) -> bool:
+    """Return whether the patient's specialist-sharing consent with PRACTICE is in force now."""
+    return signature_live(patient=patient, practice=practice, scope=Scope.SPECIALIST_SHARING) is not None
+
+
+def econsults_requested(user: User) -> QuerySet[EConsult]:
+    return EConsult.objects.filter(requester=user).select_related("patient", "specialist").order_by("-created_at")
+
+
+def econsults_received(user: User) -> list[EConsult]:
+    """Return e-consults asked of USER whose patient still consents to sharing (others vanish)."""
+    rows = EConsult.objects.filter(specialist=user).select_related("patient", "requester", "practice").order_by("-created_at")
+    return [e for e in rows if sharing_signed(patient=e.patient, practice=e.practice)]
+
+
+def specialists_for(user: User) -> QuerySet[User]:
+    """Return the clinicians USER may ask: any active clinician but themselves (any practice)."""
+    return (
+        User.objects.filter(role=Role.CLINICIAN, is_active=True).exclude(pk=user.pk)
+        .select_related("clinician_profile__practice").order_by("full_name")
+    )
+
+
+def shareable_threads(*, user: User, patient: User, practice: Practice) -> list[Thread]:
+    from bedside.messaging.access import threads_visible
+
+    return list(threads_visible(user).filter(patient=patient, practice=practice).order_by("-created_at"))
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What the specialist may see: whole messages (with their files) and files shared on their own."""
+
+    messages: list[tuple[Message, list[Attachment]]]
+    attachments: list[Attachment]
+
+    @property
+    def attachment_ids(self) -> set[int]:
+        return {a.pk for _, files in self.messages for a in files} | {a.pk for a in self.attachments}
+
+
+def shared_parts(econsult: EConsult) -> Shared:
+    """Return exactly what was shared: messages of shared threads (as they stood when shared),
+    shared messages with their attachments, and individually shared attachments (without the
+    message text around them)."""
+    message_ids: set[int] = set()
+    attachment_ids: set[int] = set()
+    for share in EConsultShare.objects.filter(econsult=econsult):
+        if share.kind == ShareKind.THREAD and share.thread_id:
+            message_ids.update(
+                Message.objects.filter(thread_id=share.thread_id, sent_at__lte=share.shared_at).values_list("pk", flat=True)
+            )
+        elif share.kind == ShareKind.MESSAGE and share.message_id:
+            message_ids.add(share.message_id)
+        elif share.kind == ShareKind.ATTACHMENT and share.attachment_id:
+            attachment_ids.add(share.attachment_id)
+    by_message: dict[int, list[Attachment]] = {}
+    for attachment in Attachment.objects.filter(message_id__in=message_ids).order_by("pk"):
+        by_message.setdefault(attachment.message_id, []).append(attachment)
+    messages = Message.objects.filter(pk__in=message_ids).select_related("author").order_by("sent_at", "pk")
+    loose = list(Attachment.objects.filter(pk__in=attachment_ids).exclude(message_id__in=message_ids).order_by("pk"))
+    return Shared(messages=[(m, by_message.get(m.pk, [])) for m in messages], attachments=loose)
+
+
+def specialist_practice(specialist: User) -> Practice | None:
+    profile = getattr(specialist, "clinician_profile", None)
+    if profile is not None:
+        return profile.practice
+    membership = specialist.memberships.filter(is_active=True).select_related("practice").first()
+    return membership.practice if membership else None
+
+
+@dataclass(frozen=True)
+class Turnaround:
+    target: str
+    due_at: datetime
+    business_hours: float | None
+    met: bool | None
+
+
+def turnaround(econsult: EConsult) -> Turnaround:
+    """Return the target and, once answered or declined, the business time taken and whether it met the target."""
+    practice = specialist_practice(econsult.specialist) or econsult.practice
+    end = econsult.answered_at
+    if end is None and econsult.status == EConsultStatus.DECLINED:
+        end = econsult.closed_at
+    taken = None
+    met = None
+    if end is not None:
+        taken = round(business_time_between(econsult.created_at, end, practice_calendar(practice)).total_seconds() / 3600, 1)
+        met = end <= econsult.due_at
+    elif timezone.now() > econsult.due_at:
+        met = False
+    return Turnaround(f"{ECONSULT_TARGET_BUSINESS_DAYS} business days", econsult.due_at, taken, met)
