@@ -77,3 +77,19 @@ class EndRelationshipForm(forms.Form):
         help_text="For example: patient transferred care, moved away, or asked to end it. Kept in the record.",
         error_messages={"required": "Give a short reason for ending the relationship."},
     )
+
+
+class InvitationForm(RelationshipForm):
+    """Invite a new patient: the same attestation as recording a relationship, by email."""
+
+    email = forms.EmailField(
+        label="Patient's email address",
+        help_text="We email the patient a link to create their account; the email says nothing else.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Enter the patient's email address.", "invalid": "Enter a valid email address."},
+    )
+    field_order = ["practice", "email", "method", "established_on", "clinician"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["patient_email"]

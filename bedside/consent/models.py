@@ -127,3 +127,54 @@ class ConsentSignature(models.Model):
 
     def __str__(self) -> str:
         return f"signature {self.pk} of {self.scope} v{self.document.version}"
+
+
+INVITATION_DAYS = 7
+
+
+class Invitation(models.Model):
+    """A practice's single-use invitation for a new patient to create an account.
+
+    Only the SHA-256 of the token is stored: the link in the email is the one copy of the secret.
+    Accepting it records the established care relationship the inviter attested.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="invitations")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField()
+    method = models.CharField(max_length=20, choices=VerificationMethod.choices)
+    established_on = models.DateField()
+    token_sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    relationship = models.ForeignKey(
+        CareRelationship, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(accepted_by__isnull=False),
+                name="accepted_invitation_has_patient",
+            ),
+        ]
+        indexes = [models.Index(fields=["practice", "accepted_at"], name="invitation_pending")]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} (practice {self.practice_id})"
+
+    @staticmethod
+    def digest(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()

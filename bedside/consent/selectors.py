@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from django.db.models import Max, QuerySet
+from django.utils import timezone
 
 from bedside.accounts.models import Practice, User
-from bedside.consent.models import CareRelationship, ConsentDocument, ConsentSignature, Scope
+from bedside.consent.models import (
+    CareRelationship,
+    ConsentDocument,
+    ConsentSignature,
+    Invitation,
+    Scope,
+)
+from bedside.core.errors import Conflict, NotFound
 
 
 def relationship_active(*, patient: User, practice: Practice) -> CareRelationship | None:
@@ -78,3 +86,22 @@ def consent_status(*, patient: User, practice: Practice) -> list[dict[str, objec
             }
         )
     return rows
+
+
+def invitation_pending(*, token: str) -> Invitation:
+    """Return the unused, unexpired invitation for a token, or raise NotFound / Conflict."""
+    invitation = Invitation.objects.select_related("practice").filter(token_sha256=Invitation.digest(token)).first()
+    if invitation is None:
+        raise NotFound()
+    if invitation.accepted_at is not None:
+        raise Conflict("This invitation has already been used. Sign in with the account you created.")
+    if invitation.expires_at <= timezone.now():
+        raise Conflict("This invitation has expired. Ask the practice to send you a new one.")
+    return invitation
+
+
+def invitations_pending(*, practices: QuerySet[Practice]) -> QuerySet[Invitation]:
+    """Return the practices' invitations not yet used or expired, newest first."""
+    return Invitation.objects.filter(
+        practice__in=practices, accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("practice", "invited_by").order_by("-created_at")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,12 +13,14 @@ from bedside.accounts.models import CARE_TEAM_ROLES, Practice, Role, User
 from bedside.audit.models import Action
 from bedside.audit.services import audit_record
 from bedside.consent.models import (
+    INVITATION_DAYS,
     CareRelationship,
     ConsentDocument,
     ConsentSignature,
+    Invitation,
     VerificationMethod,
 )
-from bedside.consent.selectors import document_current
+from bedside.consent.selectors import document_current, invitation_pending
 from bedside.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bedside.records.services import record_changed
 
@@ -181,3 +184,119 @@ def consent_revoke(*, patient: User, signature: ConsentSignature, ip: str | None
     )
     record_changed(kind="consent", pk=signature.pk)  # EHR push after commit
     return signature
+
+
+# ---------------------------------------------------------------------------------------------
+# invitations: a practice invites a new patient by email
+
+
+def _invitation_link(token: str) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    return settings.BEDSIDE_SITE_URL.rstrip("/") + reverse("consent:invitation_open", args=[token])
+
+
+def _invitation_email_send(*, email: str, link: str) -> None:
+    from django.core.mail import send_mail
+
+    # Only the link: no practice, clinician or reason, since whoever reads the inbox learns nothing.
+    send_mail(
+        subject="Your invitation to bedside secure messaging",
+        message=(
+            "Hello,\n\nYou have been invited to create a bedside account for secure messaging.\n\n"
+            f"Open this link to create your account (it works once, for {INVITATION_DAYS} days):\n{link}\n\n"
+            "If you were not expecting this email, you can ignore it.\n"
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor: User,
+    practice: Practice,
+    email: str,
+    method: str,
+    established_on: date,
+    clinician: User | None = None,
+    ip: str | None = None,
+) -> tuple[Invitation, str]:
+    """Invite a patient by email (care team only); return the invitation and its one-time token.
+
+    The care team attests the establishing visit now; the relationship is recorded when the
+    patient accepts. The email (sent after commit) carries only the link.
+    """
+    if actor.role not in CARE_TEAM_ROLES or not _is_member(actor, practice):
+        raise Forbidden("Only the practice's care team can invite a patient.")
+    email = email.strip().lower()
+    if not email or "@" not in email:
+        raise InvalidInput("Enter the patient's email address.", field="email")
+    if method not in VerificationMethod.values:
+        raise InvalidInput(f"Unknown verification method {method!r}.", field="method")
+    if established_on > timezone.localdate():
+        raise InvalidInput("The establishing visit cannot be in the future.", field="established_on")
+    if clinician is not None and (clinician.role != Role.CLINICIAN or not _is_member(clinician, practice)):
+        raise InvalidInput("The clinician must be a clinician of this practice.", field="clinician")
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and existing.role != Role.PATIENT:
+        raise InvalidInput("This email address belongs to a care-team account, not a patient.", field="email")
+    if existing is not None and CareRelationship.objects.filter(
+        patient=existing, practice=practice, ended_at__isnull=True
+    ).exists():
+        raise Conflict("This patient already has an active relationship with the practice.")
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        practice=practice, clinician=clinician, invited_by=actor, email=email, method=method,
+        established_on=established_on, token_sha256=Invitation.digest(token), created_at=now,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
+    audit_record(
+        action="invitation.create", actor=actor, obj=invitation, practice_id=practice.pk, ip=ip,
+        detail={"method": method},
+    )
+    link = _invitation_link(token)
+    transaction.on_commit(lambda: _invitation_email_send(email=email, link=link))
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_accept(*, patient: User, token: str, ip: str | None = None) -> CareRelationship:
+    """Use an invitation once: record the care relationship its inviter attested.
+
+    Only the account with the invited email address can accept; the claim is a compare-and-set
+    on `accepted_at`, so two concurrent uses record one relationship.
+    """
+    invitation = invitation_pending(token=token)
+    if patient.role != Role.PATIENT:
+        raise Forbidden("Invitations are for patient accounts.")
+    if patient.email.strip().lower() != invitation.email:
+        raise Forbidden(
+            "This invitation was sent to a different email address. Sign in with the account for that address."
+        )
+    now = timezone.now()
+    claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, expires_at__gt=now).update(
+        accepted_at=now, accepted_by=patient
+    )
+    if claimed != 1:
+        raise Conflict("This invitation has already been used. Sign in with the account you created.")
+    relationship = CareRelationship.objects.filter(
+        patient=patient, practice=invitation.practice, ended_at__isnull=True
+    ).first()
+    if relationship is None:
+        # The inviter attested the visit, so the relationship is theirs to record; it fails (and the
+        # claim rolls back) if they have since left the practice.
+        relationship = relationship_create(
+            actor=invitation.invited_by, patient=patient, practice=invitation.practice,
+            method=invitation.method, established_on=invitation.established_on,
+            clinician=invitation.clinician, ip=ip,
+        )
+    Invitation.objects.filter(pk=invitation.pk).update(relationship=relationship)
+    audit_record(
+        action="invitation.accept", actor=patient, obj=invitation, patient_id=patient.pk,
+        practice_id=invitation.practice_id, ip=ip,
+    )
+    return relationship

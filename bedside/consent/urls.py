@@ -12,3 +12,10 @@ urlpatterns = [
     path("relationships/new/", views.relationship_new, name="relationship_new"),
     path("relationships/<int:pk>/end/", views.relationship_end, name="relationship_end"),
 ]
+
+urlpatterns += [
+    path("invitations/", views.invitation_new, name="invitations"),
+    path("invitations/welcome/", views.invitation_welcome, name="invitation_welcome"),
+    path("invitations/accept/", views.invitation_accept, name="invitation_accept"),
+    path("invitations/<str:token>/", views.invitation_open, name="invitation_open"),
+]

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bedside.accounts.models import CARE_TEAM_ROLES, Practice, Role, User
 from bedside.audit.services import client_ip
 from bedside.consent import selectors, services
 from bedside.consent.access import access_consent_document, access_relationship, access_signature
-from bedside.consent.forms import EndRelationshipForm, RelationshipForm, SignForm
+from bedside.consent.forms import EndRelationshipForm, InvitationForm, RelationshipForm, SignForm
 from bedside.consent.models import CareRelationship, Scope
 from bedside.core.errors import BedsideError, NotFound
 from bedside.core.web import current_user, posted, require_care_team, require_patient
@@ -258,3 +260,111 @@ def relationship_end(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("consent:relationships")
     context: dict[str, Any] = {"relationship": relationship, "form": form}
     return render(request, "consent/relationship_end.html", context, status=status)
+
+
+# ---------------------------------------------------------------------------------------------
+# invitations: the care team invites a new patient; the patient signs up through the link
+
+_INVITATION_SESSION_KEY = "bedside_invitation"
+_INVITATION_FIELDS = {"patient": "email"}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_new(request: HttpRequest) -> HttpResponse:
+    """Invite a patient by email after the establishing visit; list the invitations still open."""
+    user = current_user(request)
+    require_care_team(user)
+    practices = _member_practices(user)
+    if not practices.exists():
+        raise Http404()
+    clinicians = list(_practice_clinicians(practices))
+    form = InvitationForm(posted(request), practices=practices, clinicians=clinicians)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and (practice := form.chosen_practice()) is not None:
+            clinician = next((c for c in clinicians if c.pk == form.cleaned_data.get("clinician")), None)
+            try:
+                invitation, _token = services.invitation_create(
+                    actor=user, practice=practice, email=form.cleaned_data["email"],
+                    method=form.cleaned_data["method"], established_on=form.cleaned_data["established_on"],
+                    clinician=clinician, ip=client_ip(request),
+                )
+            except BedsideError as exc:
+                field = _INVITATION_FIELDS.get(exc.field or "", exc.field)
+                form.add_error(field if field in form.fields else None, exc.message)
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    f"Invitation sent to {invitation.email}. The link works once and expires in 7 days.",
+                )
+                return redirect("consent:invitations")
+    pending = selectors.invitations_pending(practices=practices)[:PAGE_SIZE]
+    return render(
+        request, "consent/invitations.html",
+        {"form": form, "pending": pending, "several_practices": practices.count() > 1}, status=status,
+    )
+
+
+def _invitation_problem(request: HttpRequest, exc: BedsideError) -> HttpResponse:
+    message = exc.message if not isinstance(exc, NotFound) else (
+        "This invitation link is not valid. Check that you opened the whole link from the email, "
+        "or ask the practice to send you a new invitation."
+    )
+    return render(request, "consent/invitation_invalid.html", {"message": message}, status=exc.status)
+
+
+@require_GET
+def invitation_open(request: HttpRequest, token: str) -> HttpResponse:
+    """Keep the token from the email link in the session and continue without it in the URL."""
+    try:
+        invitation = selectors.invitation_pending(token=token)
+    except BedsideError as exc:
+        return _invitation_problem(request, exc)
+    request.session[_INVITATION_SESSION_KEY] = token
+    # Pre-fills the sign-up form and counts the address as verified: the link proves the inbox.
+    get_adapter(request).stash_verified_email(request, invitation.email)
+    if request.user.is_authenticated:
+        return redirect("consent:invitation_accept")
+    return redirect("consent:invitation_welcome")
+
+
+@require_GET
+def invitation_welcome(request: HttpRequest) -> HttpResponse:
+    """Explain the invitation and offer to create an account (or sign in to an existing one)."""
+    token = request.session.get(_INVITATION_SESSION_KEY)
+    try:
+        invitation = selectors.invitation_pending(token=str(token or ""))
+    except BedsideError as exc:
+        return _invitation_problem(request, exc)
+    accept = reverse("consent:invitation_accept")
+    return render(
+        request, "consent/invitation_welcome.html",
+        {
+            "practice": invitation.practice,
+            "signup_url": reverse("account_signup") + "?next=" + accept,
+            "login_url": reverse("account_login") + "?next=" + accept,
+        },
+    )
+
+
+@login_required
+@require_GET
+def invitation_accept(request: HttpRequest) -> HttpResponse:
+    """Use the invitation kept in the session: record the relationship, then ask for consent."""
+    user = current_user(request)
+    token = request.session.get(_INVITATION_SESSION_KEY)
+    try:
+        relationship = services.invitation_accept(patient=user, token=str(token or ""), ip=client_ip(request))
+    except BedsideError as exc:
+        return _invitation_problem(request, exc)
+    request.session.pop(_INVITATION_SESSION_KEY, None)
+    messages.success(
+        request,
+        f"Welcome. You are now connected with {relationship.practice.name}. "
+        "Please read and sign the messaging consent so you can write to your care team.",
+    )
+    return redirect("consent:list")
+
