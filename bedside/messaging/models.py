@@ -75,6 +75,9 @@ class Thread(models.Model):
             models.Index(fields=["practice", "status", "created_at"], name="thread_queue"),
             models.Index(fields=["patient", "-last_message_at"], name="thread_patient_inbox"),
             models.Index(fields=["status", "warn_at"], name="thread_escalation"),
+            # The care team's API list: newest activity first within a practice, read in index
+            # order and stopped after one page however much history there is (bench/inbox.py).
+            models.Index(fields=["practice", "-last_message_at", "-id"], name="thread_practice_recent"),
         ]
 
     def __str__(self) -> str:

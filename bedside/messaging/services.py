@@ -204,15 +204,15 @@ def _notify(*, thread: Thread, message: Message, recipients: Sequence[User]) -> 
     """Queue PHI-free notifications, delivered by the worker after commit."""
     from bedside.messaging.tasks import deliver_notification
 
-    ids = []
-    for recipient in recipients:
-        if recipient.pk == message.author_id or not recipient.is_active:
-            continue
-        note, _ = Notification.objects.get_or_create(
-            recipient=recipient, message=message, kind=NotificationKind.MESSAGE, channel=NotificationChannel.EMAIL,
-            defaults={"thread": thread},
-        )
-        ids.append(note.pk)
+    # MESSAGE was created in this very transaction, so none of its rows can exist yet: one
+    # multi-row INSERT (ids returned) replaces a get_or_create — four statements — per recipient.
+    notes = Notification.objects.bulk_create([
+        Notification(recipient=recipient, message=message, thread=thread, kind=NotificationKind.MESSAGE,
+                     channel=NotificationChannel.EMAIL)
+        for recipient in recipients
+        if recipient.pk != message.author_id and recipient.is_active
+    ])
+    ids = [note.pk for note in notes]
     for pk in ids:
         # Robust: the message is committed by now; a queue that is down must not turn that into
         # an error page (the patient would send again) nor skip the other recipients. The
@@ -250,7 +250,12 @@ def _patient_recipients(thread: Thread) -> list[User]:
 
 
 def _mark_read(thread: Thread, user: User, at: datetime) -> None:
-    ThreadReadState.objects.update_or_create(thread=thread, user=user, defaults={"last_read_at": at})
+    # One INSERT … ON CONFLICT DO UPDATE instead of update_or_create's SAVEPOINT, SELECT, UPDATE
+    # and RELEASE: it is on every send and every read, and it cannot race a concurrent reader.
+    ThreadReadState.objects.bulk_create(
+        [ThreadReadState(thread=thread, user=user, last_read_at=at)],
+        update_conflicts=True, unique_fields=["thread", "user"], update_fields=["last_read_at"],
+    )
 
 
 def thread_create(
@@ -426,8 +431,16 @@ def message_send(
 def thread_read(*, user: User, thread: Thread, ip: str | None = None, channel: str | None = None) -> None:
     """Record that USER opened the thread: read receipt and audit row, together."""
     _mark_read(thread, user, timezone.now())
+    detail = None
+    if user.role == Role.CLINICIAN and thread.patient_id != user.pk:
+        from bedside.messaging.access import break_glass_filter, care_team_filter
+
+        # Opened only thanks to emergency access: say so in the trail the privacy officer reviews.
+        if break_glass_filter(user) is not None and not Thread.objects.filter(
+                care_team_filter(user), pk=thread.pk).exists():
+            detail = {"break_glass": True}
     audit_record(action=Action.THREAD_VIEW, actor=user, obj=thread, patient_id=thread.patient_id,
-                 practice_id=thread.practice_id, ip=ip, channel=channel)
+                 practice_id=thread.practice_id, ip=ip, channel=channel, detail=detail)
 
 
 def _require_care_team(actor: User, thread: Thread) -> None:
