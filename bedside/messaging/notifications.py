@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from bedside.accounts.models import User
@@ -29,6 +29,27 @@ SUBJECT = "You have a new secure message"
 ALERT_SUBJECT = "Urgent: a secure message needs attention now"
 ESCALATION_SUBJECT = "A secure message is waiting past its response target"
 MAX_ATTEMPTS = 6
+# A failed send waits 1, 2, 4, 8… minutes (capped) before the next try: an SMTP server that is down
+# is not hammered every round, and a short outage still costs only a minute.
+FIRST_BACKOFF = timedelta(minutes=1)
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def retry_backoff(attempts: int) -> timedelta:
+    """Return how long a notification that failed ATTEMPTS times waits before the next try."""
+    return min(FIRST_BACKOFF * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
+
+
+def _retry_due(now: datetime) -> Q:
+    """Match rows whose last attempt (claimed_at) is older than their backoff.
+
+    No schema change: claimed_at doubles as "last attempt" and attempts picks the delay. The
+    per-count terms keep it one portable query (attempts never passes MAX_ATTEMPTS by much).
+    """
+    due = Q(attempts__gte=MAX_ATTEMPTS, claimed_at__lt=now - retry_backoff(MAX_ATTEMPTS))
+    for attempts in range(1, MAX_ATTEMPTS):
+        due |= Q(attempts=attempts, claimed_at__lt=now - retry_backoff(attempts))
+    return due
 
 
 def notification_text(*, site_url: str) -> str:
@@ -104,8 +125,12 @@ def notification_enqueue(
 
 def notification_deliver(*, notification_id: int) -> bool:
     """Send one notification if it is still pending; return whether this call sent it."""
-    claimed = Notification.objects.filter(pk=notification_id, state=NotificationState.PENDING).update(
-        state=NotificationState.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
+    now = timezone.now()
+    # Compare-and-set: only a pending row that was never tried or whose backoff has elapsed.
+    claimed = (
+        Notification.objects.filter(pk=notification_id, state=NotificationState.PENDING)
+        .filter(Q(claimed_at__isnull=True) | _retry_due(now))
+        .update(state=NotificationState.SENDING, attempts=F("attempts") + 1, claimed_at=now)
     )
     if claimed != 1:
         return False
@@ -125,18 +150,27 @@ def notification_deliver(*, notification_id: int) -> bool:
 
 
 def notifications_due() -> list[int]:
-    """Return pending notifications older than a minute and sends stuck for ten."""
+    """Return pending notifications due a (re)try and release sends stuck past the claim timeout.
+
+    Never-tried rows wait a minute (their own on-commit enqueue normally sends them first); failed
+    ones wait out their backoff. A row claimed longer ago than BEDSIDE_NOTIFICATION_CLAIM_TIMEOUT_SECONDS
+    (its worker was killed mid-send) goes back to pending, due at once.
+    """
     now = timezone.now()
     # Read the pending ones before releasing the stuck ones, so that none is listed twice.
     pending = list(
-        Notification.objects.filter(
-            state=NotificationState.PENDING, created_at__lt=now - timedelta(minutes=1)
-        ).values_list("pk", flat=True)[:500]
+        Notification.objects.filter(state=NotificationState.PENDING)
+        .filter(Q(claimed_at__isnull=True, created_at__lt=now - timedelta(minutes=1)) | _retry_due(now))
+        .values_list("pk", flat=True)[:500]
     )
+    timeout = timedelta(seconds=settings.BEDSIDE_NOTIFICATION_CLAIM_TIMEOUT_SECONDS)
     stuck = list(
         Notification.objects.filter(
-            state=NotificationState.SENDING, claimed_at__lt=now - timedelta(minutes=10)
+            state=NotificationState.SENDING, claimed_at__lt=now - timeout
         ).values_list("pk", flat=True)[:500]
     )
-    Notification.objects.filter(pk__in=stuck, state=NotificationState.SENDING).update(state=NotificationState.PENDING)
+    # claimed_at cleared: the stuck row has already waited the claim timeout, longer than a backoff.
+    Notification.objects.filter(pk__in=stuck, state=NotificationState.SENDING, claimed_at__lt=now - timeout).update(
+        state=NotificationState.PENDING, claimed_at=None
+    )
     return pending + stuck

@@ -12,12 +12,14 @@ from bedside.messaging import notifications
 log = logging.getLogger(__name__)
 
 
-@db_task(retries=5, retry_delay=30)
+@db_task()
 def deliver_notification(notification_id: int) -> None:
+    # No Huey retry: a failed send goes back to the outbox, and the minute sweep below retries it
+    # with exponential backoff (notifications.retry_backoff).
     notifications.notification_deliver(notification_id=notification_id)
 
 
-@db_periodic_task(crontab(minute="*/5"))
+@db_periodic_task(crontab(minute="*"))
 def redeliver_stuck_notifications() -> None:
     """Pick up notifications whose enqueue was lost (worker down at commit) or whose send stalled."""
     for pk in notifications.notifications_due():

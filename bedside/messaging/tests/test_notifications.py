@@ -157,6 +157,9 @@ def test_smtp_failure_leaves_notification_pending(pat_bob, monkeypatch, django_c
     assert note.state == NotificationState.PENDING
     assert note.attempts == 1 and note.last_error == "SMTPServerDisconnected"
     assert not AuditEvent.objects.filter(action=Action.NOTIFICATION_SENT).exists()
+    # Not retried before its backoff has elapsed (bedside/core/tests/test_faults.py tests the schedule).
+    assert notifications.notification_deliver(notification_id=note.pk) is False
+    Notification.objects.filter(pk=note.pk).update(claimed_at=note.claimed_at - notifications.retry_backoff(1))
     # The next attempt, with the server back, sends it.
     monkeypatch.undo()
     assert notifications.notification_deliver(notification_id=note.pk) is True
