@@ -255,6 +255,8 @@ def break_glass_end(*, user: User, grant: BreakGlassGrant, ip: str | None = None
 def break_glass_review(*, reviewer: User, grant: BreakGlassGrant, ip: str | None = None) -> BreakGlassGrant:
     """Mark a use of emergency access as reviewed by the privacy officer (or an admin/auditor)."""
     locked = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
+    if locked.user_id == reviewer.pk:
+        raise InvalidInput("Someone else must review your own emergency access.")
     if locked.reviewed_at is None:
         locked.reviewed_by = reviewer
         locked.reviewed_at = timezone.now()
@@ -276,12 +278,13 @@ def break_glass_alert_send(*, grant_id: int) -> int:
     if grant is None:
         return 0
     practice = grant.practice
-    if practice.privacy_officer and practice.privacy_officer.is_active:
-        recipients = [practice.privacy_officer.email]
-    else:
+    officer = practice.privacy_officer
+    if officer and officer.is_active and officer.pk != grant.user_id:
+        recipients = [officer.email]
+    else:  # no privacy officer, or they opened it themselves: the practice's administrators
         recipients = list(User.objects.filter(
             memberships__practice=practice, memberships__is_active=True, role=Role.PRACTICE_ADMIN, is_active=True,
-        ).values_list("email", flat=True))
+        ).exclude(pk=grant.user_id).values_list("email", flat=True))
     if not recipients:
         return 0
     link = settings.BEDSIDE_SITE_URL.rstrip("/") + reverse("accounts:break_glass_review")

@@ -73,6 +73,9 @@ def break_glass_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if grant.is_active():
         threads = list(threads_visible(user).filter(practice_id=grant.practice_id, patient_id=grant.patient_id)
                        .order_by("-last_message_at")[:100])
+        audit_record(action=Action.THREAD_LIST, actor=user, object_type="breakglassgrant", object_id=grant.pk,
+                     patient_id=grant.patient_id, practice_id=grant.practice_id, request=request,
+                     detail={"break_glass": grant.pk, "count": len(threads)})
     return render(request, "accounts/break_glass_detail.html", {"grant": grant, "threads": threads})
 
 
@@ -94,7 +97,8 @@ def _reviewable(user: User) -> QuerySet[BreakGlassGrant]:
         practices = member_of
     else:
         practices = member_of.filter(privacy_officer=user)
-    return BreakGlassGrant.objects.filter(practice__in=practices)
+    # Nobody reviews their own emergency access.
+    return BreakGlassGrant.objects.filter(practice__in=practices).exclude(user=user)
 
 
 @login_required

@@ -21,8 +21,12 @@ def public_url_check(url: str, *, allow_private: bool, field: str, what: str, al
     ALLOW_PRIVATE (named ALLOW_SETTING in the message) is set. WHAT names the URL in messages.
     """
     url = (url or "").strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError as exc:  # "http://[" and other malformed hosts
+        raise InvalidInput(f"The {what} is not a valid URL.", field=field) from exc
+    if parts.scheme not in ("https", "http") or not hostname:
         raise InvalidInput(f"The {what} must be an http(s) URL.", field=field)
     if parts.username or parts.password:
         raise InvalidInput(f"The {what} must not contain a user name or password.", field=field)
@@ -33,15 +37,23 @@ def public_url_check(url: str, *, allow_private: bool, field: str, what: str, al
     if allow_private:
         return url
     try:
-        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError) as exc:
         raise InvalidInput(f"The {what}'s host name does not resolve.", field=field) from exc
     for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if not address.is_global or address.is_multicast:
+        if not address_is_public(str(info[4][0])):
             raise InvalidInput(
                 f"The {what} points to a private, loopback or link-local address; an administrator can "
                 f"allow such addresses with {allow_setting}=1.",
                 field=field,
             )
     return url
+
+
+def address_is_public(address: str) -> bool:
+    """Return whether ADDRESS (an IP literal, maybe with a %zone) is a public unicast address."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    return ip.is_global and not ip.is_multicast

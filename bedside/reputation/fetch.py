@@ -14,7 +14,7 @@ import httpx
 from django.conf import settings
 
 from bedside.core.errors import InvalidInput
-from bedside.core.net import public_url_check
+from bedside.core.net import address_is_public, public_url_check
 
 USER_AGENT = "bedside-reputation/1.0 (+self-hosted; watches feeds its users configured)"
 
@@ -33,6 +33,12 @@ def feed_url_check(url: str) -> str:
                             what="feed URL", allow_setting="BEDSIDE_FEEDS_ALLOW_PRIVATE")
 
 
+def _peer_is_public(response: httpx.Response) -> bool:
+    stream = response.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    return bool(peer) and address_is_public(str(peer[0]))
+
+
 def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
     """Return the parsed entries of the feed at URL, or an error status; never raise for bad feeds."""
     headers = {"User-Agent": USER_AGENT, "Accept": "application/atom+xml, application/rss+xml, application/xml;q=0.9, */*;q=0.5"}
@@ -48,6 +54,9 @@ def fetch(url: str, *, etag: str = "", last_modified: str = "") -> FetchResult:
             for _hop in range(4):
                 feed_url_check(target)  # every hop: a redirect must not lead inside the network
                 with client.stream("GET", target) as response:
+                    if not settings.BEDSIDE_FEEDS_ALLOW_PRIVATE and not _peer_is_public(response):
+                        # DNS rebinding: the name was public when checked, private when connected.
+                        return FetchResult("blocked_address")
                     if response.is_redirect and response.headers.get("location"):
                         target = str(response.url.join(response.headers["location"]))
                         continue

@@ -210,11 +210,16 @@ def negative_mention_alert_send(*, mention_id: int) -> bool:
     if claimed != 1:
         return False
     mention = Mention.objects.select_related("owner").get(pk=mention_id)
-    send_mail(subject="bedside: a new negative mention was found",
-              message=("A watched feed has a new mention of a name you watch that reads as negative.\n\n"
-                       f"Read it and decide whether to respond: {_link('reputation:dashboard')}\n\n"
-                       "Never discuss a patient's care in a public reply, even when they did.\n"),
-              from_email=None, recipient_list=[mention.owner.email])
+    try:
+        send_mail(subject="bedside: a new negative mention was found",
+                  message=("A watched feed has a new mention of a name you watch that reads as negative.\n\n"
+                           f"Read it and decide whether to respond: {_link('reputation:dashboard')}\n\n"
+                           "Never discuss a patient's care in a public reply, even when they did.\n"),
+                  from_email=None, recipient_list=[mention.owner.email])
+    except Exception:
+        # Give the claim back, so the task's retry can send it.
+        Mention.objects.filter(pk=mention_id).update(alerted_at=None)
+        raise
     return True
 
 
@@ -238,7 +243,13 @@ def weekly_digests_send(*, now: datetime | None = None) -> int:
         if failing:
             body += f"{failing} of your watched feeds keep failing; check them.\n"
         body += f"\nRead them: {_link('reputation:dashboard')}\n"
-        send_mail(subject="bedside: your weekly mentions digest", message=body, from_email=None, recipient_list=[user.email])
+        try:
+            send_mail(subject="bedside: your weekly mentions digest", message=body, from_email=None,
+                      recipient_list=[user.email])
+        except Exception as exc:  # one failure must not cost the others their digest, nor this one its turn
+            ReputationSettings.objects.filter(pk=prefs.pk).update(digest_sent_at=prefs.digest_sent_at)
+            log.warning("weekly digest for user %s not sent: %s", user.pk, type(exc).__name__)
+            continue
         sent += 1
     return sent
 
@@ -268,11 +279,16 @@ def self_audit_reminders_send(*, now: datetime | None = None) -> int:
             .update(self_audit_reminded_at=now)
         if claimed != 1:
             continue
-        send_mail(subject="bedside: time for your self-audit",
-                  message=("Professional guidance (ACP/FSMB) suggests searching for your own name periodically and "
-                           "keeping your public presence current. Your checklist is ready:\n"
-                           f"{_link('reputation:self_audit')}\n"),
-                  from_email=None, recipient_list=[prefs.user.email])
+        try:
+            send_mail(subject="bedside: time for your self-audit",
+                      message=("Professional guidance (ACP/FSMB) suggests searching for your own name periodically "
+                               "and keeping your public presence current. Your checklist is ready:\n"
+                               f"{_link('reputation:self_audit')}\n"),
+                      from_email=None, recipient_list=[prefs.user.email])
+        except Exception as exc:
+            ReputationSettings.objects.filter(pk=prefs.pk).update(self_audit_reminded_at=prefs.self_audit_reminded_at)
+            log.warning("self-audit reminder for user %s not sent: %s", prefs.user_id, type(exc).__name__)
+            continue
         sent += 1
     return sent
 

@@ -157,3 +157,34 @@ def test_another_clinicians_grant_is_not_yours(dr_rita, dr_alice, bobs_thread, w
     assert alice.get(f"/access/emergency/{grant.pk}/").status_code == 404
     assert alice.post(f"/access/emergency/{grant.pk}/end/").status_code == 404
     assert BreakGlassGrant.objects.get().ended_at is None
+
+
+def test_privacy_officer_never_reviews_their_own_access(dr_rita, riverside, bobs_thread, web_login,
+                                                        django_capture_on_commit_callbacks):
+    riverside.privacy_officer = dr_rita
+    riverside.save()
+    client = web_login(dr_rita)
+    with django_capture_on_commit_callbacks(execute=True):
+        _open(client)
+    grant = BreakGlassGrant.objects.get()
+    # The alert went to someone else (the practice admins), not to the person who opened it.
+    assert all(dr_rita.email not in m.to for m in mail.outbox)
+    page = client.get("/access/emergency/review/")
+    assert page.status_code == 200 and REASON not in page.content.decode()
+    assert client.post(f"/access/emergency/{grant.pk}/reviewed/").status_code == 404
+    with pytest.raises(InvalidInput):
+        services.break_glass_review(reviewer=dr_rita, grant=grant)
+    grant.refresh_from_db()
+    assert grant.reviewed_at is None
+
+
+def test_reads_under_emergency_access_are_marked_in_the_trail(dr_rita, bobs_thread, web_login):
+    client = web_login(dr_rita)
+    _open(client)
+    grant = BreakGlassGrant.objects.get()
+    client.get(f"/access/emergency/{grant.pk}/")
+    client.get(f"/threads/{bobs_thread.pk}/")
+    listed = AuditEvent.objects.get(action="thread.list", actor_id=dr_rita.pk)
+    assert listed.detail["break_glass"] == grant.pk and listed.patient_id == bobs_thread.patient_id
+    viewed = AuditEvent.objects.get(action="thread.view", actor_id=dr_rita.pk)
+    assert viewed.detail == {"break_glass": True}

@@ -199,3 +199,24 @@ def test_private_addresses_are_refused_unless_allowed(settings, alice_watching, 
     feed = _feed(alice_watching, feed_server + "/good.rss")
     assert services.feed_poll(feed_id=feed.pk) == "blocked_address"
     assert Handler.seen == []
+
+
+def test_dns_rebinding_is_caught_at_connect_time(settings, alice_watching, feed_server, monkeypatch):
+    """The name resolved to a public address when checked, to a private one when connected."""
+    from bedside.reputation import fetch
+
+    settings.BEDSIDE_FEEDS_ALLOW_PRIVATE = False
+    settings.BEDSIDE_FEED_HOST_INTERVAL_SECONDS = 0
+    feed = _feed(alice_watching, feed_server + "/good.rss")
+    monkeypatch.setattr(fetch, "feed_url_check", lambda url: url)  # the resolver said "public"
+    assert services.feed_poll(feed_id=feed.pk) == "blocked_address"
+    assert not Mention.objects.filter(feed=feed).exists()
+
+
+@pytest.mark.parametrize("url", ["http://[", "http://[::1", "http://exa mple.org:99999/", "https://", "ftp://x.org/f"])
+def test_malformed_feed_urls_are_a_clear_error(alice_watching, url):
+    from bedside.core.errors import InvalidInput
+
+    alice, practice = alice_watching
+    with pytest.raises(InvalidInput):
+        services.watched_feed_add(user=alice, practice=practice, url=url, kind="news")
