@@ -173,3 +173,10 @@ def run_concurrently(*jobs: Callable[[], object]) -> list[BaseException]:
         worker.join(timeout=60)
     assert not any(worker.is_alive() for worker in workers), "a concurrent job hung"
     return errors
+
+
+@pytest.fixture(autouse=True)
+def _demo_without_conversations(settings: Any) -> None:
+    # The demo's sample conversations (bedside/billing/demo.py) would add threads to Bob's record;
+    # tests start from the CONTRACT's facts and turn them on where they test them.
+    settings.BEDSIDE_DEMO_CONVERSATIONS = False

@@ -26,4 +26,8 @@ urlpatterns = [
     path("", include("bedside.triage.urls")),
     path("fhir/", include("bedside.records.urls")),
     path("", include("bedside.records.web_urls")),
+    path("", include("bedside.publishing.urls")),
+    path("", include("bedside.moderation.urls")),
+    path("", include("bedside.billing.urls")),
+    path("followup/", include("bedside.followup.urls")),
 ]

@@ -158,11 +158,17 @@ def _unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _register() -> None:
     from bedside.accounts.api import router as accounts_router
     from bedside.audit.api import router as audit_router
+    from bedside.billing.api import router as billing_router
     from bedside.messaging.api import router as messaging_router
+    from bedside.moderation.api import router as moderation_router
+    from bedside.publishing.api import router as publishing_router
 
     api.add_router("/", accounts_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/billing", billing_router)
     api.add_router("/threads", messaging_router)
+    api.add_router("/articles", moderation_router)
+    api.add_router("/public", publishing_router)
 
 
 _register()

@@ -149,6 +149,21 @@ def demo_load() -> dict[str, User]:
         hours={day: (time(8), time(17)) for day in range(5)},
         holidays={date(2026, 11, 26): "Thanksgiving Day", date(2026, 12, 25): "Christmas Day"},
     )
+    from bedside.publishing.demo import demo_load as publishing_demo_load
+
+    publishing_demo_load(users, riverside, lakeside)
+    from bedside.moderation.demo import (
+        demo_load as moderation_demo_load,  # keep after publishing's demo
+    )
+
+    users.update(moderation_demo_load(users))
+    # After publishing's demo: the follow-up plan links its FAQ article.
+    from bedside.followup.demo import demo_load as followup_demo_load
+
+    followup_demo_load(users)
+    from bedside.billing.demo import demo_load as billing_demo_load
+
+    users.update(billing_demo_load(users, riverside))  # e-visit time, Dr. Sam Patel, an e-consult
     from bedside.reputation.demo import demo_load as reputation_demo_load
 
     reputation_demo_load(users)

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -37,12 +38,17 @@ INSTALLED_APPS = [
     "bedside.records",
     "bedside.records.mail",
     "bedside.reputation",
+    "bedside.publishing",
+    "bedside.moderation",
+    "bedside.billing",
+    "bedside.followup",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bedside.core.middleware.SecurityHeadersMiddleware",
+    "bedside.publishing.middleware.RobotsTagMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -99,7 +105,8 @@ if REDIS_URL:
     }
     HUEY = {
         "huey_class": "huey.RedisHuey",
-        "name": "bedside",
+        # Several deployments (or a test next to a running practice) can share one Redis.
+        "name": env_str("BEDSIDE_QUEUE_NAME", "bedside") or "bedside",
         "url": REDIS_URL,
         "immediate": False,
         "consumer": {"workers": 2, "worker_type": "thread"},
@@ -207,6 +214,12 @@ BEDSIDE_SITE_URL = env_str("BEDSIDE_SITE_URL", "http://127.0.0.1:8000") or ""
 BEDSIDE_EHR_ALLOW_PRIVATE = env_bool("BEDSIDE_EHR_ALLOW_PRIVATE", False)
 BEDSIDE_EHR_PUSH_MAX_ATTEMPTS = env_int("BEDSIDE_EHR_PUSH_MAX_ATTEMPTS", 8, minimum=1)
 BEDSIDE_FHIR_TOKEN_SECONDS = env_int("BEDSIDE_FHIR_TOKEN_SECONDS", 300, minimum=30)
+# A notification claimed (SENDING) this long ago whose worker never finished (killed, host lost) is
+# released and sent again; longer than any SMTP send (EMAIL_TIMEOUT), short enough to catch up soon.
+BEDSIDE_NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env_int("BEDSIDE_NOTIFICATION_CLAIM_TIMEOUT_SECONDS", 600, minimum=1)
+# The demo's sample conversations (Bob's e-visit threads, time, an e-consult: docs/billing.md).
+# The test suite turns them off (bedside/conftest.py) so tests start from the CONTRACT's facts only.
+BEDSIDE_DEMO_CONVERSATIONS = env_bool("BEDSIDE_DEMO_CONVERSATIONS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "bedside <no-reply@bedside.invalid>")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 # Text-message backend for on-call alerts (dotted class, see bedside/triage/sms.py).
@@ -226,10 +239,29 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "bedside" / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Several app servers need shared file storage: S3-compatible object storage through
+# django-storages (docs/deployment.md) when a bucket is named; the local disk otherwise.
+BEDSIDE_S3_BUCKET = env_str("BEDSIDE_S3_BUCKET", "") or ""
+if BEDSIDE_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": BEDSIDE_S3_BUCKET,
+            "endpoint_url": env_str("BEDSIDE_S3_ENDPOINT_URL") or None,  # MinIO, Ceph, … ; None: AWS
+            "region_name": env_str("BEDSIDE_S3_REGION") or None,
+            "access_key": env_str("BEDSIDE_S3_ACCESS_KEY_ID") or None,  # None: the instance role
+            "secret_key": env_str("BEDSIDE_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("BEDSIDE_S3_PREFIX", "bedside") or "",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+        },
+    }
 
 NINJA_PAGINATION_PER_PAGE = 50
 
