@@ -10,6 +10,7 @@ import json
 from typing import Any, TextIO
 
 from bedside.screening.engine import screen
+from bedside.screening.identifiers import warm
 
 _KINDS = {"message", "comment"}
 
@@ -25,22 +26,20 @@ def screen_record(record: Any) -> dict[str, Any]:
     if kind not in _KINDS:
         return {"id": rid, "error": {"code": "invalid_input", "message": "`kind` must be 'message' or 'comment'."}}
     result = screen(text, kind)
-    decision = "publish"
-    if kind == "comment" and result.urgency != "routine":
-        decision = "hold"
     return {
         "id": rid,
         "urgency": result.urgency,
         "crisis": result.crisis,
         "reasons": [{"label": r.label, "start": r.start, "end": r.end} for r in result.reasons],
-        "identifiers": [],
-        "health_disclosure": False,
-        "advice_request": False,
-        "decision": decision,
+        "identifiers": [{"category": i.category, "start": i.start, "end": i.end} for i in result.identifiers],
+        "health_disclosure": result.health_disclosure,
+        "advice_request": result.advice_request,
+        "decision": result.decision,
     }
 
 
 def run(stdin: TextIO, stdout: TextIO) -> int:
+    warm()  # the word lists load once here, not on the first line read
     for line in stdin:
         if not line.strip():
             continue

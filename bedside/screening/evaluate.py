@@ -1,23 +1,32 @@
 """`make eval`: score the screening engine on the labelled development set.
 
-The set (bedside/screening/data/dev.jsonl) holds {"id", "text", "urgency", "crisis"} per line.
+Messages: the set (bedside/screening/data/dev.jsonl) holds {"id", "text", "urgency", "crisis"} per line.
 Ids starting with "ho-" are the held-out part: written last, after the engine's first cut, and
 never looked at item by item while tuning — only their totals are printed. The tuning part
 ("dev-") is printed with its errors when `--errors` is given.
 
-    python -m bedside.screening.evaluate [--errors] [--file PATH]
+Comments: data/comments.jsonl (see docs/screening.md) — publish/hold/reject decisions and the
+advice, disclosure, identifier and spam flags; "ho-c-" ids are the held-out part.
+
+Identifiers on real clinical notes: the PhysioNet deid gold standard in
+../shared/data/phi-physionet-dev (or --physionet), split by patient into tune and check halves.
+
+    python -m bedside.screening.evaluate [--errors] [--file PATH] [--comments PATH] [--physionet DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bedside.screening.engine import EMERGENCY, ROUTINE, URGENT, screen
+from bedside.screening.identifiers import find_identifiers
 
 DATA = Path(__file__).resolve().parent / "data" / "dev.jsonl"
 CLASSES = [EMERGENCY, URGENT, ROUTINE]
@@ -99,10 +108,198 @@ def report(name: str, scores: Scores) -> str:
     return "\n".join(lines)
 
 
+# --- public comments (data/comments.jsonl) ---------------------------------------------------
+COMMENTS = Path(__file__).resolve().parent / "data" / "comments.jsonl"
+COMMENT_HOLDOUT_PREFIX = "ho-c-"
+
+
+@dataclass
+class CommentScores:
+    n: int
+    personal_published: float  # gold identifiers or health disclosure, decided "publish"
+    personal_n: int
+    general_published: float  # gold ordinary general comments, decided "publish"
+    general_n: int
+    advice: dict[str, float]
+    spam: dict[str, float]
+    disclosure: dict[str, float]
+    identifiers: dict[str, float]
+    urgent_held: float
+    urgent_n: int
+    decision_accuracy: float
+    errors: list[dict[str, Any]]
+
+
+def score_comments(items: list[dict[str, Any]]) -> CommentScores:
+    """Score moderation decisions and flags on labelled comments.
+
+    Flags are scored on every item except emergencies and crises (gold `urgent`), which are
+    labelled for urgency only and held whatever else they contain.
+    """
+    counts = {k: [0, 0, 0] for k in ("advice", "spam", "disclosure", "identifiers")}  # tp, fp, fn
+    personal = personal_pub = general = general_pub = urgent = urgent_held = correct = 0
+    errors = []
+    for item in items:
+        result = screen(item["text"], "comment")
+        got = {
+            "advice": result.advice_request,
+            "spam": result.spam,
+            "disclosure": result.health_disclosure,
+            "identifiers": bool(result.identifiers),
+        }
+        gold = {
+            "advice": bool(item["advice_request"]),
+            "spam": bool(item["spam"]),
+            "disclosure": bool(item["health_disclosure"]),
+            "identifiers": bool(item["identifiers"]),
+        }
+        if not item["urgent"]:
+            for key in counts:
+                if key == "identifiers" and gold["spam"]:
+                    continue  # spam is rejected whatever it holds; its links are not scored
+                counts[key][0] += gold[key] and got[key]
+                counts[key][1] += (not gold[key]) and got[key]
+                counts[key][2] += gold[key] and not got[key]
+        if gold["identifiers"] or gold["disclosure"]:
+            personal += 1
+            personal_pub += result.decision == "publish"
+        if item["type"] == "G":
+            general += 1
+            general_pub += result.decision == "publish"
+        if item["urgent"]:
+            urgent += 1
+            urgent_held += result.decision == "hold"
+        correct += result.decision == item["decision"]
+        if result.decision != item["decision"] or (not item["urgent"] and got != gold):
+            errors.append(
+                {
+                    "id": item["id"],
+                    "gold": item["decision"] + " " + ",".join(k for k, v in gold.items() if v),
+                    "got": result.decision + " " + ",".join(k for k, v in got.items() if v),
+                    "reasons": [f"{r.label}:{item['text'][r.start:r.end]}" for r in result.reasons],
+                    "identifiers": [f"{i.category}:{item['text'][i.start:i.end]}" for i in result.identifiers],
+                    "text": item["text"],
+                }
+            )
+    n = len(items)
+    return CommentScores(
+        n,
+        personal_pub / personal if personal else 0.0,
+        personal,
+        general_pub / general if general else 1.0,
+        general,
+        _prf(*counts["advice"]),
+        _prf(*counts["spam"]),
+        _prf(*counts["disclosure"]),
+        _prf(*counts["identifiers"]),
+        urgent_held / urgent if urgent else 1.0,
+        urgent,
+        correct / n if n else 1.0,
+        errors,
+    )
+
+
+def report_comments(name: str, s: CommentScores) -> str:
+    lines = [
+        f"== comments: {name} ({s.n})",
+        f"identifiers or health disclosure published: {s.personal_published:.1%} of {s.personal_n}   (target <= 1%)",
+        f"ordinary general comments published:       {s.general_published:.1%} of {s.general_n}   (target >= 90%)",
+        f"emergencies and crises held:                {s.urgent_held:.1%} of {s.urgent_n}",
+        f"decision accuracy (publish/hold/reject):    {s.decision_accuracy:.1%}",
+        f"{'flag':<18} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>7}",
+    ]
+    for key, m in (("advice_request", s.advice), ("health_disclosure", s.disclosure), ("identifiers", s.identifiers), ("spam", s.spam)):
+        lines.append(f"{key:<18} {m['precision']:>9.3f} {m['recall']:>7.3f} {m['f1']:>6.3f} {int(m['support']):>7}")
+    return "\n".join(lines)
+
+
+# --- identifiers on real clinical notes (PhysioNet deid gold standard) ------------------------
+PHYSIONET = Path(os.environ.get("BEDSIDE_PHYSIONET_DIR", Path(__file__).resolve().parents[3] / "shared" / "data" / "phi-physionet-dev"))
+GOLD_CATEGORY = {
+    "Date": "DATE",
+    "DateYear": "DATE",
+    "HCPName": "NAME",
+    "PTName": "NAME",
+    "PTNameInitial": "NAME",
+    "RelativeProxyName": "NAME",
+    "Location": "LOCATION",
+    "Phone": "PHONE",
+    "Age": "AGE",
+    "Other": "ID",
+}
+_RECORD = re.compile(r"START_OF_RECORD=(\d+)\|\|\|\|(\d+)\|\|\|\|\n(.*?)\|\|\|\|END_OF_RECORD", re.S)
+
+
+def load_physionet(folder: Path = PHYSIONET) -> tuple[dict[tuple[int, int], str], dict[tuple[int, int], list[tuple[int, int, str]]]]:
+    """Notes by (patient, note) and their gold spans (start, end, our category)."""
+    notes = {(int(m.group(1)), int(m.group(2))): m.group(3) for m in _RECORD.finditer((folder / "id.text").read_text(encoding="utf-8"))}
+    gold: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
+    for line in (folder / "id-phi.phrase").read_text(encoding="utf-8").splitlines():
+        parts = line.split(" ", 5)
+        if len(parts) >= 5:
+            gold.setdefault((int(parts[0]), int(parts[1])), []).append((int(parts[2]), int(parts[3]), GOLD_CATEGORY[parts[4]]))
+    return notes, gold
+
+
+def physionet_half(patient: int) -> str:
+    """Fixed split of the (odd-numbered) patients: 1, 5, 9, … tune; 3, 7, 11, … check."""
+    return "tune" if (patient // 2) % 2 == 0 else "check"
+
+
+def score_physionet(notes: dict[tuple[int, int], str], gold: dict[tuple[int, int], list[tuple[int, int, str]]]) -> dict[str, dict[str, float]]:
+    """Recall and precision per category, by overlap.
+
+    A gold span is found when some predicted span (of any category) overlaps it; precision is
+    the share of predicted spans that overlap some gold span. Gold ages exist only over 89
+    (HIPAA), so the recognizers run in clinical mode (`find_identifiers(clinical=True)`).
+    """
+    tp: dict[str, int] = {}
+    fn: dict[str, int] = {}
+    hit: dict[str, int] = {}
+    predicted: dict[str, int] = {}
+    for key, text in notes.items():
+        spans = gold.get(key, [])
+        found = find_identifiers(text, clinical=True)
+        for start, end, category in spans:
+            into = tp if any(p.start < end and start < p.end for p in found) else fn
+            into[category] = into.get(category, 0) + 1
+        for p in found:
+            predicted[p.category] = predicted.get(p.category, 0) + 1
+            if any(p.start < end and start < p.end for start, end, _ in spans):
+                hit[p.category] = hit.get(p.category, 0) + 1
+    out = {}
+    for category in sorted(set(tp) | set(fn) | set(predicted)):
+        support = tp.get(category, 0) + fn.get(category, 0)
+        out[category] = {
+            "recall": tp.get(category, 0) / support if support else float("nan"),
+            "precision": hit.get(category, 0) / predicted[category] if predicted.get(category) else float("nan"),
+            "support": support,
+            "predicted": predicted.get(category, 0),
+        }
+    support = sum(tp.values()) + sum(fn.values())
+    total_predicted = sum(predicted.values())
+    out["overall"] = {
+        "recall": sum(tp.values()) / support if support else float("nan"),
+        "precision": sum(hit.values()) / total_predicted if total_predicted else float("nan"),
+        "support": support,
+        "predicted": total_predicted,
+    }
+    return out
+
+
+def report_physionet(name: str, n_notes: int, scores: dict[str, dict[str, float]]) -> str:
+    lines = [f"== PhysioNet identifiers: {name} ({n_notes} notes)", f"{'category':<10} {'recall':>7} {'precision':>9} {'gold':>6} {'predicted':>9}"]
+    for category, m in scores.items():
+        lines.append(f"{category:<10} {m['recall']:>7.3f} {m['precision']:>9.3f} {int(m['support']):>6} {int(m['predicted']):>9}")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--errors", action="store_true", help="list the tuning part's misclassified messages")
     parser.add_argument("--file", type=Path, default=DATA)
+    parser.add_argument("--comments", type=Path, default=COMMENTS)
+    parser.add_argument("--physionet", type=Path, default=PHYSIONET, help="folder with id.text and id-phi.phrase")
     args = parser.parse_args(argv)
     items = load(args.file)
     tuning, held_out = split(items)
@@ -118,6 +315,32 @@ def main(argv: list[str] | None = None) -> int:
         print()
         for error in tuning_scores.errors:
             print(json.dumps(error, ensure_ascii=False))
+
+    comments = load(args.comments)
+    comment_tuning = [c for c in comments if not str(c["id"]).startswith(COMMENT_HOLDOUT_PREFIX)]
+    comment_held = [c for c in comments if str(c["id"]).startswith(COMMENT_HOLDOUT_PREFIX)]
+    comment_scores = score_comments(comment_tuning)
+    print()
+    print(report_comments("development (tuning part)", comment_scores))
+    if comment_held:
+        print()
+        print(report_comments("held-out part (written before tuning on it, not tuned on)", score_comments(comment_held)))
+    print()
+    print(report_comments("all", score_comments(comments)))
+    if args.errors:
+        print()
+        for error in comment_scores.errors:
+            print(json.dumps(error, ensure_ascii=False))
+
+    if (args.physionet / "id.text").exists():
+        notes, gold = load_physionet(args.physionet)
+        for half in ("tune", "check"):
+            part = {k: v for k, v in notes.items() if physionet_half(k[0]) == half}
+            print()
+            print(report_physionet(f"{half} half (patients {'1, 5, 9' if half == 'tune' else '3, 7, 11'}, …)", len(part), score_physionet(part, gold)))
+        print("\ntarget: recall >= 0.97 at precision >= 0.85 (deid.pl: 0.967 / 0.749); a gold span counts as found when a predicted span overlaps it")
+    else:
+        print(f"\nPhysioNet notes not found in {args.physionet}: identifier evaluation skipped")
     return 0
 
 

@@ -74,9 +74,25 @@ def test_screen_contract_for_comments_and_context():
         {"id": 4, "text": "x", "kind": "tweet"},
     ]
     out = _run("".join(json.dumps(x) + "\n" for x in lines))
-    assert out[0]["urgency"] == "routine" and out[0]["decision"] == "publish"
+    # a relative's stroke is routine for urgency, but a health disclosure in public: held
+    assert out[0]["urgency"] == "routine" and out[0]["health_disclosure"] is True and out[0]["decision"] == "hold"
     assert out[1]["crisis"] is True and out[1]["decision"] == "hold"
     assert out[2]["urgency"] == "routine" and out[2]["reasons"] == []
     assert out[3]["error"]["code"] == "invalid_input"
     for o in out[:3]:
         assert set(o) == KEYS
+
+
+def test_word_lists_are_warm_before_the_first_line():
+    import io
+    import time
+
+    from bedside.screening.cli import run
+    from bedside.screening.identifiers import _name_lists
+
+    out = io.StringIO()
+    run(io.StringIO(""), out)  # no input: only the warm-up runs
+    assert _name_lists.cache_info().currsize == 1
+    started = time.perf_counter()
+    run(io.StringIO(json.dumps({"id": 1, "text": "My name is Ann, call 617-555-1234", "kind": "comment"}) + "\n"), out)
+    assert time.perf_counter() - started < 0.5

@@ -58,3 +58,30 @@ def test_long_repetitive_input_is_screened_in_linear_time() -> None:
     assert time.perf_counter() - started < 10  # about 0.5 s here; the quadratic version took minutes
     assert result.urgency == "emergency"
     assert all(0 <= r.start < r.end <= len(text) for r in result.reasons)
+
+
+COMMENT_FRAGMENTS = [
+    "my ", "mom ", "has ", "cancer", "should I ", "stop ", "metformin", "?", "Dr. ", "Smith", "410-555-0187",
+    "a@b.co", "www.x.shop", "12 Oak Street", "3/14", "June 5th", "I'm 67", "buy cheap ", "MRN 12345678",
+    "St. Mary's Hospital", "İ", "ß", "’", "\n", ". ", "🙂", "\u0301", "\x00",
+]
+comment_texts = st.lists(st.one_of(st.text(max_size=30), st.sampled_from(COMMENT_FRAGMENTS)), max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(comment_texts)
+def test_comment_screening_never_crashes_and_offsets_are_in_bounds(text: str) -> None:
+    from bedside.screening import find_identifiers, redact
+
+    result = screen(text, "comment")
+    assert result.decision in {"publish", "hold", "reject"}
+    for ident in result.identifiers:
+        assert 0 <= ident.start < ident.end <= len(text)
+    for reason in result.reasons:
+        assert 0 <= reason.start < reason.end <= len(text)
+    for ident in find_identifiers(text, clinical=True):
+        assert 0 <= ident.start < ident.end <= len(text)
+    redacted = redact(text, result.identifiers)
+    assert isinstance(redacted, str)
+    if result.identifiers:
+        assert f"[{result.identifiers[0].category}]" in redacted

@@ -1,0 +1,363 @@
+"""Public-comment signals: health disclosure, personal advice requests, spam and promotion.
+
+Each signal is a set of compiled patterns that need *personal* wording, because what makes a
+public comment unsafe to publish is not the topic but the person:
+
+- **health_disclosure**: the writer, or a relative they name, *has* a condition, symptom,
+  medication, procedure or result ("my A1C was 9.1", "my mom has cervical cancer", "I was
+  diagnosed with…", "I've been on metformin for years"). Talking about a topic ("diabetes is
+  common", "great article on A1C") is not a disclosure.
+- **advice_request**: a question about what *this* person (or their relative) should do or
+  whether *their* situation is normal ("should I stop my metformin?", "what dose should I
+  take", "is this normal for me?"). A general question ("what is A1C?") is not.
+- **spam** / **promotion**: shop links, selling, crypto and money schemes, SEO and backlink
+  offers, miracle cures, repeated links; undisclosed promotion ("use my code", "I sell…").
+
+`signals(text)` returns `(label, start, end)` spans; the engine turns them into reasons.
+Everything is compiled once, at import.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bedside.screening.lexicon import _Lexicon, _split_top_level, by_first_letter
+
+# --- vocabulary ---------------------------------------------------------------------------
+RELATIVE = (
+    r"(?:mom|mum|mommy|mother|dad|daddy|father|parents?|husband|hubby|wife|spouse|partner|boyfriend|girlfriend|fianc[eé]e?|"
+    r"son|sons|daughter|daughters|kids?|child|children|baby|toddler|teen|teenager|brother|sister|sibling|twin|"
+    r"grand(?:ma|pa|mother|father|son|daughter|kids?|child)|granny|nana|papa|aunt|auntie|uncle|niece|nephew|cousin|"
+    r"in-laws?|mother-in-law|father-in-law|stepdad|stepmom|stepson|stepdaughter|family|best friend|friend|roommate|"
+    r"boss|neighbou?r|dog|cat|boy|boys|girl|girls|kiddo|newborn|infant|little\s+one|youngest|oldest|eldest|middle\s+child)(?:\s+(?-i:[A-Z][a-z]+)(?=\s+(?:is|has|had|was|takes|took|got|gets|just|went|needs)\b))?"
+)
+CONDITION = (
+    r"(?:diabet\w*|pre-?diabet\w*|type\s?[12]|t[12]d|cancer|tumou?r|leukemia|lymphoma|melanoma|carcinoma|sarcoma|"
+    r"hypertension|high blood pressure|low blood pressure|hypotension|high cholesterol|cholesterol|heart disease|"
+    r"heart failure|chf|afib|a-?fib|atrial fibrillation|arrhythmia|heart attack|stroke|tia|angina|copd|asthma|"
+    r"emphysema|pneumonia|bronchitis|covid|long covid|flu|influenza|shingles|hiv|aids|hepatitis|hep [abc]|std|sti|"
+    r"herpes|hpv|chlamydia|gonorrh?ea|syphilis|uti|kidney disease|ckd|kidney stones?|dialysis|liver disease|"
+    r"cirrhosis|fatty liver|gallstones?|ibs|ibd|crohn'?s|colitis|celiac|gerd|acid reflux|reflux|ulcers?|"
+    r"arthritis|osteo\w*|rheumatoid|lupus|fibromyalgia|gout|ms|multiple sclerosis|parkinson'?s|alzheimer'?s|"
+    r"dementia|epilepsy|seizures?|migraines?|headaches?|depression|depressed|anxiety|panic attacks?|ptsd|ocd|"
+    r"adhd|add|autism|autistic|bipolar|schizophreni\w*|eating disorder|anorexia|bulimia|insomnia|sleep apnea|"
+    r"apnea|thyroid|hypothyroid\w*|hyperthyroid\w*|hashimoto'?s|graves|pcos|endometriosis|infertility|menopause|"
+    r"perimenopause|pregnan\w*|miscarriages?|preeclampsia|gestational|anemia|anaemia|sickle cell|hemophilia|"
+    r"psoriasis|eczema|acne|rosacea|allerg\w*|obes\w*|overweight|neuropathy|sciatica|herniated disc|"
+    r"back pain|chronic pain|pain|glaucoma|cataracts?|macular degeneration|tinnitus|hearing loss|vertigo|"
+    r"passed out|fainted|collapsed|unresponsive|not breathing|isn'?t waking up|won'?t wake up|"
+    r"cold sores?|canker sores?|sores|warts|nicu|picu|premature|preemie|born early|"
+    r"addiction|alcoholism|alcoholic|sober|relapse|overdose|a1c|hba1c|blood sugar|glucose|psa|tsh|ldl|hdl|"
+    r"triglycerides|bmi|blood pressure|bp|cancer|polyps?|lump|mass|cyst|nodule|fracture|broken \w+|torn \w+|"
+    r"infection|rash|hives|fever|cough|symptoms?|condition|disease|disorder|illness|syndrome|diagnosis)"
+)
+MEDICATION_SPECIFIC = (
+    r"(?:metformin|ozempic|wegovy|mounjaro|lisinopril|losartan|amlodipine|metoprolol|statin|atorvastatin|lipitor|rosuvastatin|"
+    r"crestor|warfarin|coumadin|eliquis|xarelto|levothyroxine|synthroid|prednisone|sertraline|zoloft|prozac|lexapro|"
+    r"wellbutrin|xanax|adderall|lithium|gabapentin|antidepressants?|chemo|blood\s+pressure\s+(?:meds|medication|pills?))"
+)
+MEDICATION = (
+    r"(?:metformin|insulin|ozempic|wegovy|mounjaro|zepbound|semaglutide|tirzepatide|trulicity|jardiance|farxiga|"
+    r"januvia|glipizide|lisinopril|losartan|amlodipine|metoprolol|atenolol|carvedilol|hydrochlorothiazide|hctz|"
+    r"furosemide|lasix|statins?|atorvastatin|lipitor|rosuvastatin|crestor|simvastatin|warfarin|coumadin|eliquis|"
+    r"xarelto|plavix|clopidogrel|aspirin|levothyroxine|synthroid|prednisone|steroids?|methotrexate|humira|"
+    r"sertraline|zoloft|prozac|fluoxetine|lexapro|escitalopram|citalopram|paxil|wellbutrin|bupropion|effexor|"
+    r"cymbalta|duloxetine|xanax|alprazolam|klonopin|ativan|lorazepam|valium|ambien|adderall|ritalin|vyvanse|"
+    r"lithium|lamictal|seroquel|abilify|gabapentin|lyrica|tramadol|oxycodone|percocet|vicodin|hydrocodone|"
+    r"morphine|suboxone|methadone|ibuprofen|advil|motrin|tylenol|acetaminophen|naproxen|aleve|omeprazole|"
+    r"prilosec|nexium|pantoprazole|antibiotics?|antidepressants?|amoxicillin|doxycycline|cipro|birth control|the pill|iud|hrt|"
+    r"estrogen|testosterone|chemo(?:therapy)?|radiation|immunotherapy|meds|medications?|medicine|pills?|"
+    r"prescriptions?|inhaler|cpap|epipen|dialysis|supplements?|vitamin \w+|melatonin)"
+)
+PROCEDURE = (
+    r"(?:surgery|operation|procedure|knee replacement|hip replacement|replacement|bypass|stent|biopsy|"
+    r"mastectomy|lumpectomy|hysterectomy|c-section|colonoscopy|endoscopy|mammogram|pap smear|mri|ct scan|"
+    r"cat scan|pet scan|x-?ray|ultrasound|scan|blood ?work|labs?|tests?|test results|results|ekg|ecg|echo|"
+    r"stress test|transplant|chemo|radiation|physical therapy|pt|rehab|appointment)"
+)
+RESULT = (
+    r"(?:a1c|hba1c|blood sugar|sugars?|glucose|fasting glucose|numbers|levels?|blood pressure|bp|cholesterol|"
+    r"ldl|hdl|triglycerides|psa|tsh|t4|inr|creatinine|egfr|gfr|potassium|sodium|iron|ferritin|b12|"
+    r"vitamin d|hemoglobin|platelets|white count|wbc|heart rate|pulse|resting heart rate|oxygen|o2|sats?|"
+    r"weight|bmi|temp(?:erature)?|fever|ejection fraction|ef|results?|labs?|blood ?work|biopsy|scan|mri|"
+    r"mammogram|pap|test|readings?|ketones|liver enzymes|alt|ast|eye pressure|bone density|t-score)"
+)
+BODY = (
+    r"(?:head|neck|back|lower back|chest|heart|stomach|belly|tummy|abdomen|side|hip|hips|knee|knees|ankle|"
+    r"ankles|foot|feet|toe|toes|leg|legs|arm|arms|shoulder|shoulders|wrist|hand|hands|finger|fingers|elbow|"
+    r"eye|eyes|ear|ears|throat|mouth|teeth|tooth|gums|jaw|skin|joints?|muscles?|bladder|kidneys?|liver|lungs?|"
+    r"breasts?|nipple|period|periods|cycle|vision|hearing|memory|mood|sleep|energy|appetite|bowels?|stool|"
+    r"pee|urine|incision|scar|wound|stitches|blood)"
+)
+SYMPTOM_VERB = (
+    r"(?:hurts?|hurting|aches?|aching|is swollen|are swollen|swelled|swelling|is numb|are numb|tingles|tingling|"
+    r"itches|itching|burns|burning|bleeds?|bleeding|throbs|throbbing|is killing me|are killing me|is sore|are sore|"
+    r"is red|is leaking|won'?t stop|keeps?|has been|have been|was|were|is|are|got|gets|feels?|went|came back|"
+    r"dropped|spiked|rose|jumped|is still|are still)"
+)
+SYMPTOM = (
+    r"(?:passed out|fainted|collapsed|unresponsive|tightness|chest tightness|chest pressure|pain|painful|dizzy|dizziness|light-?headed|nause\w*|vomit\w*|throwing up|diarrh\w*|constipat\w*|"
+    r"tired|exhausted|fatigue\w*|weak|weakness|numb|numbness|tingl\w*|short of breath|shortness of breath|"
+    r"out of breath|wheez\w*|cough\w*|fever\w*|chills|sweats|night sweats|palpitations|racing heart|"
+    r"heart racing|chest pain|headaches?|migraines?|cramps?|cramping|bloat\w*|rash\w*|hives|itch\w*|"
+    r"swell\w*|swollen|bruis\w*|bleed\w*|spotting|blurr\w*|blurry vision|insomnia|can'?t sleep|"
+    r"trouble sleeping|anxious|anxiety|depressed|panic|hair loss|losing hair|weight gain|gaining weight|"
+    r"weight loss|losing weight|hot flashes|lumps?|sore|soreness|stiff\w*|aches?|achy|burning|"
+    r"side effects?|reaction|symptoms?|flare\w*|relapse\w*)"
+)
+
+RELATIVE, CONDITION, MEDICATION, MEDICATION_SPECIFIC, PROCEDURE, RESULT, BODY, SYMPTOM, SYMPTOM_VERB = (
+    by_first_letter(v) for v in (RELATIVE, CONDITION, MEDICATION, MEDICATION_SPECIFIC, PROCEDURE, RESULT, BODY, SYMPTOM, SYMPTOM_VERB)
+)
+_FLAGS = re.IGNORECASE
+MY_REL = rf"(?:my|our)\s+(?:\d+[\s-]*(?:year|yr|month|week)s?[\s-]*old\b(?:\s+{RELATIVE})?|(?:little\s+|older\s+|younger\s+|baby\s+|teenage\s+|elderly\s+|adult\s+|oldest\s+|youngest\s+)?{RELATIVE})"
+
+# --- health disclosure --------------------------------------------------------------------
+I_ = r"(?:i|i'?ve|i'?m|i'?d|ive|im)"
+_DISCLOSURE = [
+    # diagnosis of the writer or a relative
+    rf"\b(?:i|{MY_REL}|he|she)\s+(?:was|were|got|have\s+been|has\s+been|'?ve\s+been|'?s\s+been|just\s+got|recently\s+got|finally\s+got|am|is|were|just)\s+(?:just\s+|recently\s+|finally\s+|newly\s+|officially\s+)?diagnosed\b",
+    r"\b(?:i'?ve|ive|i\s+have|i\s+was|i'?m|im|i\s+am)\s+(?:just\s+|recently\s+|newly\s+)?(?:been\s+)?diagnosed\b",
+    rf"\bmy\s+(?:(?:{RELATIVE})'?s?\s+)?(?:diagnosis|diagnoses|dx|prognosis|condition|illness|disease|cancer|tumou?r|diabetes|symptoms|side effects|flare|relapse|surgery|operation|biopsy|scan|results?|labs?|bloodwork|blood work|treatment|chemo|radiation|therapy|oncologist|cardiologist|endocrinologist|neurologist|psychiatrist|therapist|rheumatologist|surgeon|specialist|insulin|insulin\s+pump|pump|cgm|inhaler|infusions?|birth\s+control|{MEDICATION_SPECIFIC})\b",
+    rf"\bmy\s+(?:(?:{RELATIVE})'?s?\s+)?(?:own\s+|chronic\s+|new\s+|recent\s+|current\s+|ongoing\s+|stage\s+\w+\s+|type\s+[12]\s+|[\w-]+\s+)?{CONDITION}\b(?!\s+(?:risk|awareness|screening|research|prevention|education|class|group|month|walk|foundation))",
+    rf"\b(?:i'?m|im|i\s+am|i'?ve\s+been|she'?s|he'?s|{MY_REL}\s+(?:is|was|has\s+been))\s+(?:still\s+|slowly\s+)?(?:recovering|healing|going\s+through|getting\s+over|in\s+remission\s+from|undergoing|doing|starting|finishing)\s+(?:from\s+)?(?:(?:a|an|my|his|her|the|\w+)\s+){{0,3}}(?:{PROCEDURE}|{CONDITION}|{MEDICATION})\b",
+    r"\b(?:had|got)\s+(?:my|his|her)\s+(?:\w+\s+)?(?:gallbladder|appendix|tonsils|uterus|thyroid|prostate|spleen|kidney|ovaries|ovary|breast|colon|wisdom\s+teeth)\s+(?:out|removed|taken\s+out)\b",
+    rf"\bmine\s+(?:was|is|went|came\s+back|has\s+been|dropped|hit)\s+(?:\w+\s+)?\d+(?:\.\d+)?|\b(?:{CONDITION}\s+)?survivor\s+(?:of|here)\b|\bsurvivor\s+of\s+(?:\w+\s+){{0,2}}{CONDITION}",
+    rf"\b(?:finally|now|been|am|i'?m|got|came|went)\s+off\s+(?:(?:my|the|all|of)\s+)*{MEDICATION}\b",
+    r"\b(?:\w+\s+)?(?:years?|months?|weeks?|days?)\s+(?:cancer[\s-]free|sober|clean|in\s+remission|post-?op|postpartum|smoke[\s-]free|out\s+from\s+(?:my\s+)?surgery)\b|\bpost-?op\s+day\s+\d+",
+    rf"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:been|still)\s+(?:on|taking)\s+{MEDICATION}\b",
+    r"\b(?:just\s+|recently\s+|finally\s+)?got\s+diagnosed\b|\b(?:was|were|got|been)\s+diagnosed\s+(?:with|at|in|last|this|when)\b",
+    rf"\b(?:i|we|{MY_REL})\s+(?:keep\s+getting|keeps\s+getting|missed|forgot|skipped)\s+(?:\w+\s+){{0,3}}(?:{CONDITION}|{MEDICATION}|doses?|utis?|infections?|nosebleeds?)\b",
+    rf"\b(?:our|my)\s+{RELATIVE}\s+(?:is|has|had|was|gets|got|takes|snores|stops\s+breathing|can'?t|cannot|keeps|struggles|suffers|needs|uses|went|started)\b(?:\s+[\w'-]+){{0,4}}?\s+(?:{CONDITION}|{MEDICATION}|{PROCEDURE}|{SYMPTOM}|\d+\s+and\s+on|on\s+{MEDICATION})\b",
+    # "I have/had/suffer from/live with <condition>"
+    rf"\b(?:i|{MY_REL}|he|she)\s+(?:have|has|had|got|get|gets|suffers?\s+(?:from|with)|suffered\s+(?:from|with)|struggles?\s+with|struggled\s+with|deal\s+with|deals\s+with|dealt\s+with|battled?|beat|survived|am\s+living\s+with|is\s+living\s+with|live\s+with|lives\s+with|am\s+recovering\s+from|is\s+recovering\s+from|'?m\s+recovering\s+from|passed\s+away\s+from|died\s+(?:of|from)|developed|caught|tested\s+positive\s+for|has\s+been\s+fighting|was\s+hospitali[sz]ed\s+(?:for|with))\s+(?!(?:read|heard|seen|learned|learnt|wondered|known|always|never|no|questions?|a\s+question|been\s+reading|been\s+wondering|friends?|people|someone|nothing|any)\b)(?:[\w'-]+\s+){{0,3}}?{CONDITION}\b",
+    rf"\b(?:i'?ve|ive|i'?m|im|i\s+am|i\s+have|he'?s|she'?s|{MY_REL}\s+(?:is|has))\s+(?:had|got|been|a)?\s*(?:(?:a|an|the|type\s+\d|pre-?|borderline|severely|very|chronically|clinically)\s+)*(?:{CONDITION}|diabetic|asthmatic|epileptic|anemic|hypertensive|prediabetic|pre-?diabetic|bipolar|celiac|pregnant|in\s+remission|cancer[\s-]free|a\s+(?:cancer\s+)?survivor|on\s+dialysis|in\s+(?:the\s+)?hospital|in\s+hospice|in\s+icu)\b",
+    # medication: "I'm on metformin", "I take 20mg", "my dad takes warfarin"
+    rf"(?<!can\s)(?<!should\s)(?<!could\s)(?<!may\s)(?<!do\s)(?<!would\s)(?<!if\s)\b(?:i|{MY_REL}|he|she)\s*(?:'?m|am|is|was|'?ve\s+been|have\s+been|has\s+been|take|takes|took|started|start|stopped|quit|use|uses|inject|injects|was\s+put|got\s+put|was\s+prescribed|got\s+prescribed|am\s+prescribed|'?m\s+prescribed|switched\s+to|went\s+off|came\s+off|went\s+on|been\s+taking|'?ve\s+been\s+taking|am\s+taking|'?m\s+taking|is\s+taking)\s+(?:on\s+)?(?:(?:my|his|her|the|a|an|some|daily|\d+\s?(?:mg|mcg|units?|ml)|low[\s-]dose|high[\s-]dose)\s+)*(?:on\s+)?{MEDICATION}\b",
+    rf"\b(?:i|{MY_REL})\s+(?:take|takes|am\s+on|'?m\s+on|is\s+on|was\s+on|inject)\s+\d+(?:\.\d+)?\s?(?:mg|mcg|units?|ml|iu)\b",
+    r"\b(?:my\s+)?(?:doctor|dr\.?|doc|gp|pcp|cardiologist|endo|endocrinologist|oncologist|nurse|pharmacist|psychiatrist)\s+(?:just\s+)?(?:put\s+(?:me|him|her)\s+on|prescribed\s+(?:me|him|her)|started\s+(?:me|him|her)\s+on|took\s+(?:me|him|her)\s+off|upped\s+my|increased\s+my|lowered\s+my|doubled\s+my|changed\s+my|switched\s+(?:me|my)|diagnosed\s+(?:me|him|her)|told\s+(?:me|him|her)\s+(?:i|he|she)\s+(?:have|has|had|am|is|was|need|needs))",
+    # results: "my A1C was 9.1", "my blood pressure is 150/95"
+    rf"\bmy\s+(?:(?:{RELATIVE})'?s?\s+)?(?:last\s+|latest\s+|recent\s+|fasting\s+|morning\s+|current\s+|resting\s+|first\s+)?{RESULT}\s+(?:was|is|were|are|came\s+back|went\s+(?:up|down|from)|drops?|dropped|spiked|goes|gets|rose|jumped|climbed|has\s+been|have\s+been|keeps?|stays?|read|reads|showed|shows|at|of|hit|around|over|under|above|below|\d)",
+    r"\b(?:a1c|hba1c|blood sugar|glucose|bp|blood pressure|cholesterol|ldl|psa|tsh|inr)\s+(?:of\s+|is\s+|was\s+|at\s+)?\d+(?:\.\d+)?(?:/\d+)?\s+(?:this|last|at\s+my|for\s+me|and\s+i|so\s+i)",
+    # procedures of the writer or a relative
+    rf"\b(?:i|{MY_REL}|he|she)\s+(?:had|have|has|got|am\s+having|'?m\s+having|is\s+having|just\s+had|recently\s+had|am\s+scheduled\s+for|'?m\s+scheduled\s+for|is\s+scheduled\s+for|go\s+in\s+for|goes\s+in\s+for|am\s+getting|'?m\s+getting|is\s+getting)\s+(?:(?:a|an|my|his|her|the|double|triple|total|partial|emergency|another|two|three|\w+)\s+){{0,3}}{PROCEDURE}\b",
+    # symptoms of the writer or a relative
+    rf"\bmy\s+(?:(?:{RELATIVE})'?s?\s+)?(?:[\w-]+\s+){{0,2}}?{BODY}\s+(?:hurts?|hurting|aches?|aching|is\s+(?:killing|bothering)\s+me|has\s+been\s+(?:killing|bothering|hurting)\s+me|(?:is|are|has\s+been|have\s+been|feels?)\s+(?:so\s+|really\s+|very\s+|still\s+|always\s+)?(?:swollen|numb|sore|red|itchy|painful|tender|stiff|weak|tight|bleeding|infected|bruised|blurry|on\s+fire|killing\s+me))\b",
+    rf"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:been\s+|still\s+)?(?:struggling|dealing|living|diagnosed|battling|suffering|coping)\s+with\s+(?:(?:a|an|my|the|severe|chronic|bad|mild)\s+)?{CONDITION}\b",
+    rf"\bmy\s+(?:(?:{RELATIVE})'?s?\s+)?(?:left\s+|right\s+|lower\s+|upper\s+|whole\s+)?{BODY}\s+(?:{SYMPTOM_VERB})\s*(?:(?:so|really|very|a\s+lot|all|constantly|still|been|kind\s+of|kinda|like|a\s+bit|pretty|super)\s+)*(?:{SYMPTOM}|hurts?|aches?|swollen|numb|sore|red|itchy|painful|bad|worse|off|weird|blurry|heavy|irregular|late|missing|bloody|black|dark)\b",
+    rf"\b(?:i|i'?ve|ive|i'?m|im|{MY_REL}|he|she|he'?s|she'?s)\s+(?:have|has|had|get|gets|got|keep|keeps|am|is|was|been|feel|feels|felt|'?ve\s+been|have\s+been|has\s+been|keep\s+getting|started|start|experience|experienced|experiencing|having|getting|feeling|suffering\s+from)\s+(?:(?:been|having|getting|feeling|experiencing|a|an|some|these|this|the|really|very|so|constant|chronic|terrible|awful|bad|severe|mild|weird|random|frequent|daily|occasional|more|a\s+lot\s+of|lots\s+of|such)\s+)*{SYMPTOM}\b",
+    r"\b(?:i'?m|im|i\s+am|i\s+was|i'?ve\s+been)\s+(?:\d+|twenty|thirty|\w+)\s+weeks?\s+(?:pregnant|postpartum|post-?op|out\s+from|since\s+my)",
+    rf"\b(?:i|{MY_REL})\s+(?:weigh|weighs|weighed)\s+\d+",
+    r"\b(?:been|now|i'?m|im|i\s+am|stayed|staying)\s+(?:clean\s+and\s+)?sober\s+(?:for\s+)?(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|over|almost|nearly)\b",
+    # indirect phrasing: the person is implied by a possessive, an apposition or a participle
+    rf"\bmy\s+(?:(?:{RELATIVE})'?s?\s+)?(?:recent\s+|last\s+|first\s+|second\s+|new\s+|own\s+|double\s+|triple\s+|quadruple\s+|emergency\s+|\w+\s+)?(?:bypass|stent|stents|transplant|mastectomy|lumpectomy|hysterectomy|c-section|colonoscopy|endoscopy|knee\s+replacement|hip\s+replacement|heart\s+attack|stroke|pacemaker|defibrillator|icd|amputation|ostomy|colostomy|ileostomy|chemo|radiation|ivf|miscarriage|diagnosis|hospital\s+stay|hospital\s+bed|admission|relapse|overdose|seizures?|gastric\s+(?:sleeve|bypass)|lap\s+band|sleeve|\w+ectomy|\w+otomy|\w+oscopy|\w+plasty)\b",
+    r"\b(?:got|came|went|just\s+got|finally\s+got)\s+(?:home|back|out|discharged)\s+(?:from\s+)?(?:the\s+)?(?:hospital|er|icu|rehab|surgery|psych\s+ward|detox)\b|\b(?:discharged|released)\s+from\s+(?:the\s+)?(?:hospital|icu|rehab)\s+(?:today|yesterday|last|this|on)\b",
+    r"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:currently|now|still|finally|officially)\s+(?:in\s+remission|cancer[\s-]free|on\s+dialysis|pregnant|sober|in\s+recovery|in\s+(?:the\s+)?hospital|recovering|healing)\b",
+    rf"\b(?:exactly\s+|just\s+)?what\s+(?:happened|is\s+happening|happens)\s+to\s+(?:me|us|{MY_REL}|my\s+late\s+{RELATIVE})\b",
+    rf"\b(?:grandma|grandpa|granny|nana|mom|mum|dad|husband|wife|son|daughter|brother|sister|baby|aunt|uncle)'s\s+(?:new\s+|recent\s+|latest\s+)?(?:hip|knee|pacemaker|heart|kidneys?|liver|lungs?|{CONDITION}|{PROCEDURE}|{MEDICATION_SPECIFIC})\b",
+    rf"\b(?:as|speaking\s+as|being)\s+(?:someone|somebody|a\s+person|one|a\s+woman|a\s+man|a\s+mom|a\s+mum|a\s+dad|a\s+parent|an?\s+\w+)\s+(?:with|who\s+has|who\s+had|who'?s\s+had|living\s+with|who\s+lives\s+with|recovering\s+from|who\s+survived)\s+(?:(?:a|an|the|severe|chronic|type\s+[12]|stage\s+\w+|\w+)\s+){{0,2}}{CONDITION}\b",
+    r"\bas\s+(?:a|an)\s+(?:(?:type\s+[12]|t[12]|lifelong|former|recovering|\w+)\s+)?(?:diabetic|asthmatic|epileptic|celiac|coeliac|amputee|cancer\s+survivor|survivor|transplant\s+recipient|cancer\s+patient|heart\s+patient|dialysis\s+patient|kidney\s+patient|type\s+[12])\b",
+    rf"\bhaving\s+(?:lived|dealt|struggled|battled|suffered|coped|grown\s+up)\s+with\s+(?:(?:a|an|the|severe|chronic|\w+)\s+){{0,2}}{CONDITION}\b",
+    r"\bbeing\s+(?:a\s+)?(?:(?:type\s+[12]|\w+)\s+)?(?:diabetic|bipolar|asthmatic|epileptic|celiac|autistic|anemic|pre-?diabetic|hypertensive|deaf|blind|pregnant|a\s+survivor)\s+(?:myself|ourselves|too|as\s+well)\b|\b(?:diabetic|bipolar|asthmatic|epileptic|celiac|autistic|anemic|pre-?diabetic|pregnant)\s+myself\b",
+    rf"\b(?:i|we|{MY_REL}|he|she)\s+(?:was|were|is|are)\s+born\s+(?:with|early|premature|prematurely|at\s+\d+\s+weeks)\b",
+    r"\b(?:\w+\s+)?(?:years?|months?|weeks?|days?)\s+(?:post|after)[\s-]?(?:op|transplant|surgery|partum|chemo|stroke|treatment|diagnosis|heart\s+attack)\b",
+    rf"\b(?:i|we|{MY_REL}|he|she)\s+(?:went|have\s+gone|'?ve\s+gone|am\s+going|'?m\s+going|is\s+going|are\s+going|was\s+going|been\s+going)\s+through\s+(?:(?:a|an|the|my|his|her|two|three|several|\w+)\s+){{0,2}}(?:chemo|chemotherapy|radiation|treatment|treatments|ivf|rehab|surgery|surgeries|dialysis|menopause|withdrawal|detox|{CONDITION})\b",
+    r"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:just\s+|recently\s+|finally\s+|newly\s+)?diagnosed\s+(?:at\s+(?:age\s+)?\d+|with|in\s+(?:19|20)\d\d|last|this|when|two|three|a\s+(?:year|month|week))\b",
+    rf"\bmy\s+(?:(?:{RELATIVE})'?s?\s+)?(?:kidney|renal|liver|thyroid|blood|sugar|iron|heart|lung|white|red|platelet|cd4|t-cell|viral|hormone|vitamin\s+\w+|psa|a1c)\s+(?:numbers|levels?|labs|function|results|counts?|tests?|readings|values|load)\b",
+    r"\bi\s+(?:lost|gained)\s+\d+\s*(?:lbs?|pounds|kg|kilos)\b",
+    rf"\b{MY_REL}\s+(?:passed\s+away|died|is\s+dying|was\s+hospitali[sz]ed|is\s+in\s+(?:the\s+)?(?:hospital|icu|hospice|rehab)|is\s+on\s+(?:oxygen|dialysis|a\s+ventilator))",
+    r"\b(?:as\s+a|i'?m\s+a|i\s+am\s+a)\s+(?:type\s+[12]\s+)?(?:diabetic|cancer\s+survivor|breast\s+cancer\s+survivor|survivor|heart\s+patient|transplant\s+(?:patient|recipient)|t1d|t2d|celiac|asthmatic|epileptic|recovering\s+alcoholic|recovering\s+addict)\b",
+]
+
+# --- advice requests ----------------------------------------------------------------------
+_ACTION = r"(?:stop|start|quit|take|keep|skip|switch|change|increase|decrease|lower|raise|double|halve|cut|reduce|up\s+(?:my|the|his|her)|try|use|continue|go|get|see|call|ask|worry|be\s+worried|be\s+concerned|be\s+scared|wait|push|demand|eat|drink|avoid|exercise|fast|come\s+off|go\s+off|wean|split|crush|mix|combine|give|let|have)"
+_ADVICE = [
+    rf"\bshould\s+(?:i|we|{MY_REL}|he|she)\b(?:\s+\w+){{0,2}}",
+    r"\b(?:do|would|will|could)\s+(?:you|u)\s+(?:think|recommend|suggest|advise|say)\s+(?:that\s+)?(?:i|we|my|he|she|it)\b",
+    rf"\b(?:can|could|may|do|does|would|is\s+it\s+(?:ok|okay|safe|fine|bad|dangerous|possible|normal|alright|wise|smart)\s+(?:for|if))\s+(?:i|me|we|{MY_REL}|my\s+(?:\w+\s+)?{RELATIVE}|he|she)\s+(?:\w+\s+)?(?:safely\s+)?(?:{_ACTION}|need|have\s+to|still|drink|eat|fly|travel|exercise|lift|drive|breastfeed|get\s+pregnant|mix)\b",
+    r"\bis\s+(?:it|this|that)\s+(?:normal|ok|okay|serious|bad|dangerous|something\s+to\s+worry\s+about|a\s+problem|concerning|cancer|a\s+sign|worrying|safe)\s+(?:for\s+(?:me|my|him|her|someone\s+(?:like\s+me|my\s+age|with\s+my|in\s+my))|that\s+(?:i|my)|if\s+(?:i|my)|to\s+(?:have|feel|get)\s+(?:this|these|my|it))",
+    r"\b(?:is|are|was)\s+(?:this|that|it|these)\s+(?:normal|ok|okay|serious|bad|dangerous|concerning)\s+(?:for\s+me|for\s+my|in\s+my\s+case|given\s+my)\b",
+    rf"\bis\s+my\s+(?:(?:{RELATIVE})'?s?\s+)?(?:\w+\s+){{0,2}}(?:normal|ok|okay|too\s+(?:high|low)|high|low|bad|good|dangerous|serious|safe|concerning|something|a\s+sign|cancer|enough)\b",
+    rf"\b(?:what|which|how\s+much|how\s+many|how\s+often|how\s+long|when)\s+(?:\w+\s+){{0,4}}?(?:should|can|do|could|would|must|need)\s+(?:i|we|{MY_REL}|he|she)\b",
+    r"\bwhat\s+(?:dose|dosage|amount|strength)\b(?:\s+\w+){0,4}\s+(?:for\s+me|should|for\s+my|do\s+i|would\s+you)",
+    r"\bwhat\s+(?:does|do)\s+(?:it|this|that)\s+mean\s+(?:for\s+me|if\s+(?:i|my))|\bwhat\s+(?:does|do|did)\s+my\s+(?:\w+\s+){0,3}(?:mean|indicate|show|say)\b",
+    rf"\b(?:do|did|does|could|might|would)\s+(?:i|{MY_REL}|he|she)\s+(?:\w+\s+)?(?:have|need|have\s+to|be\s+having|be\s+getting|qualify|get|require)\b(?=[^.!]*\?)",
+    rf"\b(?:could|might|can)\s+(?:this|that|it|these|my\s+\w+)\s+be\s+(?:a\s+|an\s+|the\s+)?(?:{CONDITION}|serious|something\s+serious|dangerous|the\s+reason|because|from|caused|related|why|a\s+sign|sign|symptom)\b",
+    r"\b(?:any|some|your)\s+(?:advice|suggestions|recommendations|tips|thoughts|ideas)\s+(?:for\s+(?:me|my|someone\s+like\s+me)|on\s+(?:my|what\s+i|how\s+i|whether\s+i)|about\s+my|please|would\s+be)\b",
+    r"\b(?:please|pls|plz)\s+(?:advise|help\s+me|tell\s+me\s+(?:what|if|whether|how))\b|\b(?:can|could)\s+(?:you|u|someone|anyone)\s+(?:please\s+)?(?:advise|tell\s+me\s+(?:if|whether|what|how)|help\s+me|look\s+at\s+my|explain\s+my|check\s+my|review\s+my|recommend\s+(?:\w+\s+){0,3}for\s+(?:me|my))\b",
+    r"\b(?:does|do|could|would|can)\s+(?:this|that|it|these)\s+mean\s+(?:that\s+)?(?:i|my|he|she|we)\b|\b(?:something|anything)\s+wrong\s+with\s+(?:me|my|him|her)\b",
+    r"\b(?:i|we)\s+(?:want|need|would\s+like)\s+(?:to\s+know|advice|your\s+(?:opinion|advice))\s+(?:if|whether|what|how|about|on)\s+(?:i|my|we|he|she)\b",
+    r"\b(?:i'?m|im|i\s+am)\s+(?:wondering|not\s+sure|unsure|confused|worried)\s+(?:if|whether|what|how|about)\s+(?:i|my|it'?s|this\s+is)\b(?=[^.!]*(?:\?|should|need|normal|ok|okay|safe))",
+    r"\bhow\s+(?:do|can|should)\s+i\s+(?:know|tell)\s+if\s+(?:i|my)\b",
+    r"\b(?:anything|something)\s+(?:i|we)\s+can\s+(?:do|take|try)\b",
+    r"\bam\s+i\s+(?:allowed|able|ok|okay|safe|supposed)\s+to\b",
+    r"\bwhat\s+(?:else\s+)?(?:can|could|should)\s+(?:i|we)\s+(?:do|take|try|ask|eat)\b",
+]
+
+# --- spam and promotion -------------------------------------------------------------------
+_SPAM = [
+    r"\b(?:buy|order|purchase|shop)\s+(?:now|today|here|online|cheap|discount\w*|generic|real|original|without\s+(?:a\s+)?prescription|it\s+(?:here|now|at|from|on))\b",
+    r"\b(?:working|work)\s+from\s+(?:home|your\s+phone)\b(?=[^.]*(?:\$|earn|made|make|income|profile|link|dm|click))|\b(?:cheap|discount(?:ed)?|no\s+prescription|without\s+(?:a\s+)?prescription|rx\s+free|overnight\s+shipping|free\s+shipping|lowest\s+prices?|best\s+prices?|huge\s+discount|\d+%\s+off|limited\s+offer|limited\s+time|special\s+offer|act\s+now|order\s+now|click\s+here|click\s+(?:the|my)\s+link|link\s+in\s+(?:my\s+)?bio|visit\s+(?:my|our)\s+(?:site|website|page|store|shop|blog|channel)|check\s+out\s+my\s+(?:site|website|page|store|shop|blog|channel|profile|link)|subscribe\s+to\s+my|follow\s+me\s+(?:on|at)|dm\s+me|message\s+me\s+on\s+(?:whatsapp|telegram|instagram|ig)|whats\s?app\s*(?:me|\+|:|number|\d)|telegram\s*[:@]|contact\s+(?:dr\.?\s+\w+|him|her|them)\s+(?:on|via|through|at)\s+(?:whatsapp|email|telegram))\b",
+    r"\b(?:viagra|cialis|levitra|kamagra|tramadol\s+online|xanax\s+online|oxy\w*\s+online|phentermine|casino|poker|slots?\s+online|betting|bet365|lottery|sweepstakes|porn|xxx|escort|dating\s+site|hot\s+singles|replica|rolex|payday\s+loans?|loans?\s+(?:online|fast|approved)|credit\s+repair|forex|crypto\w*|bitcoin|btc|ethereum|nft|binary\s+options?|trading\s+(?:platform|signals|account|expert)|investment\s+(?:platform|opportunity|plan)|passive\s+income|make\s+money|earn\s+(?:\$|money|cash|\d)|\$\d[\d,]*\s+(?:a|per)\s+(?:day|week|month|hour)|work\s+from\s+home|wfh\s+job|mlm|seo\s+(?:services?|expert|agency)|backlinks?|guest\s+posts?|link\s+building|rank\s+(?:#?1|higher|first)\s+on\s+google|increase\s+your\s+(?:traffic|rankings?)|web\s+traffic)\b",
+    r"\b(?:miracle|secret|natural|herbal|100%\s+natural|guaranteed|proven|instant|permanent)\s+(?:cure|remedy|treatment|solution|pills?|formula|supplement|weight\s+loss|fat\s+burner|herbs?)\b|\b(?:cured|cure|reverse[sd]?|eliminate[sd]?|got\s+rid\s+of|heal(?:ed|s)?)\s+(?:my\s+|your\s+|his\s+|her\s+)?(?:diabetes|cancer|herpes|hiv|hpv|arthritis|high\s+blood\s+pressure|hypertension|it|them)\s+(?:in\s+(?:just\s+)?\d+\s+(?:days?|weeks?)|naturally|permanently|for\s+good|completely|with\s+(?:this|these|his|her|dr\.?\s*\w+|herbs?|herbal))\b|\bdr\.?\s+\w+\s+(?:herbal|spell|remedy|medicine)|\bspell\s*caster\b|\bherbal\s+(?:doctor|medicine|remedy|cure)\b",
+    r"\b(?:use|enter|apply)\s+(?:my\s+|the\s+)?(?:promo\s+|discount\s+|coupon\s+|referral\s+|affiliate\s+)?code\b|\b(?:promo|coupon|discount|referral|affiliate)\s+(?:code|link)\b|\bsponsored\b|\bi\s+(?:sell|am\s+selling|'?m\s+selling|distribute|represent)\b|\b(?:our|my)\s+(?:company|brand|product|products|store|shop|clinic|supplement|program|course|app|e-?book|coaching|services?)\s+(?:offers?|sells?|has|can|will|helps?|is)\b",
+]
+_SHOP_URL = re.compile(r"(?:https?://|www\.)\S*?(?:(?<![a-z])(?:shop|store|buy|pharma|rx|pills?|meds|deals?|discount|cheap|casino|bet|loans?|crypto|coin|trade|invest|promo|sale|offer)|(?:shop|store|buy|pharma|rx|pills|meds|deals?|discount|cheap|casino|loans?|crypto|promo|sale|offer)(?![a-z])|bit\.ly|tinyurl|goo\.gl|t\.me|wa\.me)\S*|\b\S+\.(?:shop|store|xyz|top|online|site|biz|ru|cn)\b", re.IGNORECASE)
+_ANY_URL = re.compile(r"https?://\S+|www\.\S+|\b[a-z0-9-]+\.(?:com|net|org|info|biz|io|co|shop|store|xyz|top|online|site|ru|cn)\b(?:/\S*)?", re.IGNORECASE)
+_REPUTABLE = re.compile(r"(?:nih\.gov|cdc\.gov|medlineplus\.gov|\.gov\b|\.edu\b|mayoclinic\.org|clevelandclinic\.org|who\.int|diabetes\.org|heart\.org|cancer\.org|cancer\.gov|nhs\.uk|hopkinsmedicine\.org|webmd\.com|wikipedia\.org|pubmed|ncbi\.nlm)", re.IGNORECASE)
+_PROMOTION_LABELS = 4  # index of the first promotion pattern in _SPAM
+
+
+_WORD = re.compile(r"\w+(?:'\w+)?")
+# each label's patterns tried only at the word starts that can begin them (see lexicon.py)
+_DISCLOSURE_LEXICON = _Lexicon(_DISCLOSURE)
+_ADVICE_LEXICON = _Lexicon(_ADVICE)
+def _closing(pattern: str, opening: int) -> int:
+    """Index of the parenthesis closing the group opened at OPENING (escapes and classes skipped)."""
+    depth, index, in_class = 0, opening, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1
+
+
+def _explode(patterns: list[str]) -> list[str]:
+    """Split `\\b(?:a|b|…)\\b` patterns into one pattern per word, so the lexicon can dispatch each."""
+    out: list[str] = []
+    for pattern in patterns:
+        if pattern.startswith(r"\b(?:") and pattern.endswith(r")\b") and _closing(pattern, 2) == len(pattern) - 3:
+            out.extend(rf"\b(?:{alternative})\b" for alternative in _split_top_level(pattern[5:-3]))
+        else:
+            out.append(pattern)
+    return out
+
+
+_SPAM_LEXICON = _Lexicon(_explode(_SPAM[:_PROMOTION_LABELS]))
+_PROMOTION_LEXICON = _Lexicon(_SPAM[_PROMOTION_LABELS:])
+_MONEY = re.compile(r"\$\s?\d[\d,]*(?:\.\d+)?k?\s+(?:a|per|every|each)\s+(?:day|week|month|hour)\b", re.IGNORECASE)
+_URLISH = re.compile(r"https?:|www\.|\.(?:com|net|org|info|biz|io|co|shop|store|xyz|top|online|site|ru|cn)\b", re.IGNORECASE)
+# third-person generic wording that a relative pattern can catch by accident ("he or she", "his or her")
+# Fallback for disclosures the patterns above do not spell out ("Three years cancer free", "Me
+# and my husband both have high blood pressure", "dad (78) has been confused since a new pill"):
+# one sentence naming the writer or a relative *and* a health term, unless the writer is only
+# reading, thinking or thanking ("I learned a lot about insulin resistance").
+_SENTENCE_SPLIT = re.compile(r"[.!?\n]+")
+_PERSON = re.compile(
+    r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|me|my|mine|myself|we|our|us)\b|^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|baby)\b",
+    _FLAGS,
+)
+_HEALTH_TERM = re.compile(
+    rf"\b(?:{CONDITION}|{MEDICATION}|{SYMPTOM}|diagnos\w*|post-?op|cancer[\s-]free|in\s+remission|surgery|operation|hospital|er|icu|chemo|biopsy|flare\w*|defect|stents?|bypass|transplant|ivf|sober|heart\s+attacks|strokes|seizures|miscarried|relapsed|overdosed|pacemaker)\b",
+    _FLAGS,
+)
+_ONLY_READING = re.compile(
+    r"\b(?:i|we|i'?ve|i'?d|we'?ve|we'?d|i'?m)\s+(?:[\w']+\s+)?(?:learn\w*|read|reading|remember\w*|recall\w*|love[ds]?|lik\w+|enjoy\w*|appreciat\w*|think|thought|agree|disagree|wonder\w*|hope|wish|found|shar\w+|know|knew|had\s+no\s+idea|never\s+knew|heard|saw|watch\w*|want\s+to\s+(?:know|learn|understand)|would\s+love|'d\s+love|recommend|bookmark\w*|print\w*|sent|forward\w*|am\s+(?:glad|happy|grateful|so\s+glad)|was\s+surprised|teach|taught|study|studied|work|worked|volunteer\w*)\b"
+    r"|^\s*(?:should|can|could|may|would|do|is\s+it\s+\w+\s+(?:for|if))\s+i\b(?!.*\b(?:my|our|me)\b)"
+    r"|\b(?:my|our)\s+(?:book\s+club|class|students?|patients|clients|readers|community|church|school|team|group|friends)\b"
+    r"|^\s*(?:sharing|shared|sending|sent|forwarding|forwarded|printing|printed|bookmarking|bookmarked|saving|saved|passing)\s+(?:this|it|that)?\s*(?:with|to|for|along)\b"
+    r"|\bmy\s+(?:favou?rite|fave)\s+(?:part|section|bit|line|chart|graphic|paragraph|article|post|tip)\b",
+    _FLAGS,
+)
+_GENERIC_HEALTH = re.compile(r"^(?:condition|disease|disorder|illness|syndrome|symptoms?|pain|medicine|pills?|hospital|surgery|operation)$", _FLAGS)
+
+
+def _personal_health_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans from a person word to the first specific health term, one per qualifying sentence."""
+    spans = []
+    start = 0
+    for boundary in [*_SENTENCE_SPLIT.finditer(text), None]:
+        end = boundary.start() if boundary else len(text)
+        sentence = text[start:end]
+        if sentence.strip() and not _ONLY_READING.search(sentence):
+            person = _PERSON.search(sentence)
+            if person:
+                terms = [m for m in _HEALTH_TERM.finditer(sentence) if not _GENERIC_HEALTH.match(m.group())]
+                if terms:
+                    lo = min(person.start(), terms[0].start())
+                    hi = max(person.end(), terms[0].end())
+                    spans.append((start + lo, start + hi))
+        start = boundary.end() if boundary else len(text)
+    return spans
+
+
+# Questions that are advice requests when the comment also discloses something personal
+# ("My A1C is 7.8, is that too high?", "My wife's sugar drops at night, what should we do?").
+_CONTEXTUAL_ADVICE = re.compile(
+    r"\b(?:is|are|was)\s+(?:that|this|it|these|those)\s+(?:too\s+(?:high|low|much)|high|low|normal|ok|okay|bad|dangerous|serious|concerning|safe|a\s+problem|something\s+to\s+worry\s+about|worrying|enough)\b"
+    r"|\bwhat\s+(?:should|can|do)\s+(?:we|i)\s+do\b|\bwhat\s+(?:does|do)\s+(?:that|this|it)\s+mean\b|\bany\s+(?:advice|ideas|suggestions|tips)\b|\bwhat\s+do\s+you\s+(?:think|suggest|recommend)\b"
+    r"|\bwhat\s+(?:helps|would\s+help|can\s+help)\b|\bwould\s+it\s+be\s+(?:ok|okay|safe|fine|bad|wise|better|dangerous|smart)\s+(?:to|for\s+me|if\s+i)\b|\bis\s+(?:that|this|it)\s+(?:a|an)\s+(?:side\s+effect|symptom|sign|reaction)\b",
+    _FLAGS,
+)
+_GENERIC = re.compile(r"\b(?:he\s+or\s+she|she\s+or\s+he|his\s+or\s+her|her\s+or\s+his|he/she|s/he|his/her)\b", _FLAGS)
+
+
+def signals(text: str) -> list[tuple[str, int, int]]:
+    """Return (label, start, end) spans for health_disclosure, advice_request, spam and promotion."""
+    found: list[tuple[str, int, int]] = []
+    norm = text.replace("\u2019", "'").replace("\u2018", "'")
+    words = [(m.start(), m.group().lower()) for m in _WORD.finditer(norm)]
+    generic = [(m.start(), m.end()) for m in _GENERIC.finditer(norm)] if " or " in norm or "/" in norm else []
+    for label, lexicon in (("health_disclosure", _DISCLOSURE_LEXICON), ("advice_request", _ADVICE_LEXICON), ("spam", _SPAM_LEXICON), ("promotion", _PROMOTION_LEXICON)):
+        for _, start, end in lexicon.find(norm, words):
+            if generic and any(s <= start < e for s, e in generic):
+                continue
+            if label == "advice_request" and not _is_question(norm, start, end):
+                continue
+            found.append((label, start, end))
+    if "$" in norm:
+        found.extend(("spam", m.start(), m.end()) for m in _MONEY.finditer(norm))
+    if not any(f[0] in ("health_disclosure", "spam", "promotion") for f in found):
+        found.extend(("health_disclosure", lo, hi) for lo, hi in _personal_health_sentences(norm))
+    if any(f[0] == "health_disclosure" for f in found):
+        found.extend(("advice_request", m.start(), m.end()) for m in _CONTEXTUAL_ADVICE.finditer(norm))
+    if _URLISH.search(norm):
+        urls = [m for m in _ANY_URL.finditer(norm) if not _REPUTABLE.search(m.group())]
+        for match in _SHOP_URL.finditer(norm):
+            if not _REPUTABLE.search(match.group()):
+                found.append(("spam", match.start(), match.end()))
+        if len(urls) >= 3 or (urls and any(f[0] in ("spam", "promotion") for f in found)):
+            found.extend(("spam", m.start(), m.end()) for m in urls)
+    return _dedupe(found)
+
+
+def _is_question(text: str, start: int, end: int) -> bool:
+    """An advice match counts inside a question, or with imperative/advice wording around it."""
+    sentence_end = len(text)
+    for mark in ".!\n":
+        position = text.find(mark, end)
+        if position != -1:
+            sentence_end = min(sentence_end, position)
+    question = text.find("?", end)
+    if question != -1 and question <= sentence_end + 1:
+        return True
+    match_text = text[start:end].lower()
+    # "should I…" without a question mark is still a question in comment style; "any advice",
+    # "please advise", "wondering if I" are requests by their wording
+    return bool(re.match(r"should\s|any\s|some\s|your\s|please|pls|plz|can\s+you|could\s+you|can\s+someone|can\s+anyone|could\s+someone|i'?m\s+wondering|im\s+wondering|i\s+am\s+wondering|i'?m\s+not\s+sure|i\s+(?:want|need|would)|what\s+(?:else\s+)?(?:can|could|should)\s+i|how\s+(?:do|can|should)\s+i|is\s+my|what\s+dose|what\s+dosage", match_text))
+
+
+def _dedupe(found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Keep one span per label where spans of the same label overlap (the longest)."""
+    found.sort(key=lambda f: (f[0], f[1], -f[2]))
+    kept: list[tuple[str, int, int]] = []
+    for label, start, end in found:
+        if kept and kept[-1][0] == label and start < kept[-1][2]:
+            if end > kept[-1][2]:
+                kept[-1] = (label, kept[-1][1], end)
+            continue
+        kept.append((label, start, end))
+    kept.sort(key=lambda f: (f[1], f[2]))
+    return kept

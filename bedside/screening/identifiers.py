@@ -1,0 +1,838 @@
+"""Personal identifiers in free text (Presidio-style recognizers), and redaction.
+
+Each recognizer is a compiled pattern plus validation: a format or checksum check (dates that
+exist, phone numbers with a valid area code, Luhn for card numbers), context words that make a
+weak match strong ("Dr.", "son", "pager", "MRN", "transferred to"), and deny lists that make a
+strong match weak (clinical abbreviations, ventilator settings, times like "at 1900").
+
+Names come from the US Census 1990 name lists shipped by the `names` package (MIT licence; the
+lists themselves are public-domain Census data), minus words that English uses in lower case
+(the lower-case entries of Webster's Second, shipped by `english-words`, MIT licence) and a
+clinical deny list. A list name alone counts; an ambiguous one ("Bill", "Mark", "Rose") and any
+name not on the lists counts only with context: a title, a relation ("my son", "daughter"), a
+credential after it (", RN"), or because the same word was already found with context in this
+text.
+
+`find_identifiers(text)` returns `Identifier(category, start, end)` spans as Python indices into
+the original text, sorted and non-overlapping. Everything is compiled and loaded once, at import.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from bedside.screening.lexicon import by_first_letter
+
+CATEGORIES = ("NAME", "DATE", "AGE", "PHONE", "EMAIL", "ADDRESS", "LOCATION", "ID", "URL")
+
+
+@dataclass(frozen=True)
+class Identifier:
+    category: str
+    start: int
+    end: int
+
+
+# --- word lists ------------------------------------------------------------------------------
+# Clinical shorthand, units, drugs and note vocabulary that collide with census names
+# ("MAR", "PA", "COLE", "DEE") or with capitalised words in notes.
+_CLINICAL = """
+a ab abd abg ac ace ad adl af afib al alk am amp an ap ar art as asa at av ave bal bb bc
+bd bi bid bili bl bm bmp bnp bp bs bun ca cabg cad cap cath cbc cc cco ccu ce chf ci ck
+cl cm cns co cod cole cor cp cpap cr crit csru ct cv cva cvp cx cxr dc dee dex dm dnr doe
+dr dsd dvt ea ecg echo ed eeg eg ekg el er et etoh ett ex fa fen ffp fi fio fs ft fu fx gb
+gi gu hd hct hep hgb hi hn ho hob hr hs htn ice icu id ii iii im in inr io iv ivf jp jvd
+ka kcl la lab lad lan lasix le lee li lll lo los lr lue lul ma mae mag map mar mcg md med
+meds mg mi micu ml mm mo mom mr mrs ms mso mvr na nad nc ne neo neuro ng ngt ni nl no np npo
+ns nsr ob oob op or os ot pa pac pe peep per pm pmh pn po pr prbc prn ps pt ptt pvc qd qid
+ra rbc re resp rll rn ro rr rrr rt rue rul sa sat sats sb sc se sh si sl so sob sp sq sr
+st sx ta tab tb tf tid tl tn to tpn tr tv tx ua uo uop ur us uti va ve vs vt wbc wt
+""".split()
+
+# Eponyms, devices, drugs, truncations and weekdays in notes that census lists hold as surnames.
+_DENY = set(
+    """
+allegra lipps bair stoll stas ada brady weiss mallory parkinson epi meg mai ina flo russian
+jesus christ god lord
+sbp dbp vvi ddd rrt spo sxn drs lsc cdiff diff quinton riker carevue greenfield kling kerlix
+foley vea aline endo max perl perla perrla fick hickman ros rvad lvad riss lima lbbb rbbb cann
+attem exce conce vue sle dia pao kvo swan ganz levo neo vanco zosyn flagyl propofol
+monday tuesday wednesday thursday friday saturday sunday january february march april june
+july august september october november december dec jan feb mar apr jun jul aug sep
+sept oct nov eves ke fo cont pt's tele trach peg picc cvl ivc svc nrb bipap cpap ew
+""".split()
+)
+
+# Words that only mean a name in title case and after a title; kept out of the bare-list path.
+_STOP = set(_CLINICAL)
+
+
+_LAST_NAME_RANKS = 10_000
+# every listed surname, common word or not ("Mills", "Baker"): a name only next to another name
+_RAW_LASTS: set[str] = set()
+
+
+@lru_cache(maxsize=1)
+def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, last names) from the Census lists, lower case, common English words removed."""
+    base = resources.files("names")
+    firsts: set[str] = set()
+    for fname in ("dist.male.first", "dist.female.first"):
+        for line in base.joinpath(fname).read_text().splitlines():
+            if line.strip():
+                firsts.add(line.split()[0].lower())
+    lasts: set[str] = set()
+    for rank, line in enumerate(base.joinpath("dist.all.last").read_text().splitlines()):
+        if rank >= _LAST_NAME_RANKS:  # the long tail is mostly one-family spellings that collide with words
+            break
+        if line.strip():
+            lasts.add(line.split()[0].lower())
+    _RAW_LASTS.update(w for w in lasts if w not in _STOP and w not in _DENY)
+    firsts = {w for w in firsts if len(w) > 2 and w not in _STOP and w not in _DENY}
+    # a surname on its own must not be a word in any dictionary (GCIDE also lists "box", "hall")
+    from english_words import get_english_words_set
+
+    gcide = get_english_words_set(["gcide"], lower=True, alpha=True)
+    lasts = {w for w in lasts if len(w) > 2 and not _is_common(w) and w not in gcide and w not in _STOP and w not in _DENY}
+    return frozenset(firsts), frozenset(lasts)
+
+
+@lru_cache(maxsize=1)
+def _popular_firsts() -> frozenset[str]:
+    """The more frequent Census first names (the lists' tails hold words like "see", "many")."""
+    base = resources.files("names")
+    popular: set[str] = set()
+    for fname, top in (("dist.male.first", 600), ("dist.female.first", 1200)):
+        lines = [line for line in base.joinpath(fname).read_text().splitlines() if line.strip()]
+        popular.update(line.split()[0].lower() for line in lines[:top])
+    return frozenset(w for w in popular if len(w) > 2 and w not in _STOP and w not in _DENY)
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """Words English writes in lower case, plus clinical words.
+
+    Webster's Second lower-case entries (its capitalised entries are proper nouns, so names
+    stay out); inflected forms are handled by `_is_common`.
+    """
+    from english_words import get_english_words_set
+
+    words = {w for w in get_english_words_set(["web2"], lower=False, alpha=True) if w[:1].islower()}
+    return frozenset(words | _STOP | set(_EXTRA_COMMON))
+
+
+def _is_common(low: str) -> bool:
+    """Whether LOW (lower case) is an English word, also inflected ("lines", "weaning", "began")."""
+    common = _common_words()
+    if low in common or low in _IRREGULAR:
+        return True
+    for suffix, replacement in _INFLECTIONS:
+        if low.endswith(suffix) and len(low) - len(suffix) >= 3 and low[: len(low) - len(suffix)] + replacement in common:
+            return True
+    return False
+
+
+_IRREGULAR = set(
+    """
+began begun went gone did done saw seen took taken gave given came ate eaten drank drunk fell
+fallen felt kept left lost made met paid put ran said sat sent slept spoke spent stood told
+thought understood woke wore won wrote written larger largest bigger smaller better worse
+held heard began begun brought bought caught found got gotten had knew known led lay laid meant
+rose risen shook shown sought struck swore taught threw thrown tore wept withdrew drew drawn
+fed fled flew grew grown hung hid hurt lent lit overcame read rode rung sang sank slid spun
+stuck stung swept swam swung wound chose chosen froze frozen broke broken spoke spoken
+
+""".split()
+)
+_INFLECTIONS = (("'s", ""), ("s", ""), ("es", ""), ("ies", "y"), ("ied", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"), ("ly", ""), ("ness", ""), ("ment", ""))
+
+
+# Modern words missing from Webster's Second (1934) that census lists contain.
+_EXTRA_COMMON = """
+weaned wean weaning trached faxed given overnoc
+okay ok email online website blog internet covid vaccine vaccines metformin insulin ozempic
+statin statins keto vegan gluten app apps thanks thank hi hello hey wow lol omg
+""".split()
+
+# --- patterns ------------------------------------------------------------------------------
+_MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_WEEKDAYS = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)day"
+_ORD = r"(?:\d{1,2}(?:st|nd|rd|th)?)"
+
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.I)
+_URL = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"')\]]+|\b[a-z][a-z0-9-]{2,}(?:\.[a-z0-9-]+)*\.(?:com|org|net|info|biz|io|ru|cn|xyz|shop|store|online|site|top|health|gov|edu)(?:/[^\s<>\"')\]]*)?(?![\w@])",
+    re.I,
+)
+_PHONE = re.compile(
+    r"(?<![\w/.-])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\(\d{3}|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?:\s?(?:x|ext\.?)\s?\d{1,5})?\)?(?![\w/-])"
+    r"|(?<![\w/.-])\d{3}[\s.-]\d{4}(?![\w/.-])",
+    re.I,
+)
+_PAGER = re.compile(r"\b(?:pager|beeper|pg|page|cell|phone|tel|ph|call|text|fax|home|work|office|mobile)\s*(?:#|number|no\.?|:)?\s*#?\s*:?\s*(\d{4,6})\b", re.I)
+_SSN = re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])")
+_ID_CONTEXT = re.compile(
+    r"\b(?:mrn|mr#|medical\s+record(?:\s+(?:number|no\.?|#))?|record\s+(?:number|no\.?|#)|chart\s+(?:number|no\.?|#)|account\s+(?:number|no\.?|#)|acct\.?(?:\s+(?:number|no\.?|#))?|patient\s+(?:id|number|#)|member\s+(?:id|number|#)|policy\s+(?:number|no\.?|#)|ssn|social\s+security(?:\s+(?:number|no\.?|#))?|ref(?:erence)?\s*(?:number|no\.?|#)|claim\s+(?:number|no\.?|#)|case\s+(?:number|no\.?|#)|policy\s*#|id\s*(?:number|no\.?|#)|license\s+(?:number|no\.?|#)|insurance\s+(?:id|number|#)|confirmation\s+(?:number|#|code)|npi|#)\s*(?:is|was|:|=)?\s*:?\s*([A-Z0-9][A-Z0-9-]{2,19})\b",
+    re.I,
+)
+_CARD = re.compile(r"(?<!\d)(?:\d[ -]?){13,19}(?!\d)")
+_LONG_NUMBER = re.compile(r"(?<![\w./-])\d{7,}(?![\w./-])")
+
+_DATE = re.compile(
+    rf"(?<![\w/.-])(?:(?:{_WEEKDAYS},?\s+)?{_MONTHS}\.?\s+{_ORD}(?:,?\s+(?:19|20)\d\d)?|{_ORD}\s+(?:of\s+)?{_MONTHS}\.?(?:,?\s+(?:19|20)\d\d)?|{_MONTHS}\.?,?\s+(?:19|20)\d\d"
+    rf"|(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])(?:[/.-](?:19|20)?\d\d)?|(?:0?[1-9]|1[0-2])/(?:19\d\d|20[0-4]\d|[4-9]\d)|the\s+\d{{1,2}}(?:st|nd|rd|th)(?=\s*(?:of\b|[.,;!?)]|$))|(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))(?![\w/]|\.\d)",
+    re.I,
+)
+# holidays pin a date as well as "12/25" does (the deid gold standard marks them)
+_HOLIDAY = re.compile(r"\b(?:christmas(?:\s+eve)?|xmas|thanksgiving|easter|new\s+year'?s(?:\s+(?:eve|day))?|hanukk?ah|chanukah|valentine'?s\s+day|memorial\s+day|labor\s+day|independence\s+day|july\s+4th|fourth\s+of\s+july|halloween|passover|rosh\s+hashanah|yom\s+kippur|ramadan|mother'?s\s+day|father'?s\s+day|veterans\s+day|presidents'?\s+day|columbus\s+day|st\.?\s+patrick'?s\s+day)\b", re.I)
+_DATE_UNTIL = re.compile(r"\s?[-/]\s?((?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?:/(?:19|20)?\d\d)?)(?![\w/])")
+_MONTH_ALONE = re.compile(r"\b(?:january|february|march|april|june|july|august|september|october|november|december)\b", re.I)
+_YEAR = re.compile(r"(?<![\w/.:'-])(?:19[3-9]\d|20[0-4]\d)(?![\w/:'-]|\.\d)")
+# "MI 92", "CVA in 94 and 00", "CHOLECYSTECTOMY 77'": a two-digit year after a history event
+_EVENT_YEAR = re.compile(
+    r"\b(?:mi|ami|nstemi|stemi|cva|tia|cabg|ptca|pci|stent|avr|mvr|tah|bso|dvt|pe|stroke|surgery|repair|replacement|ectomy|\w+ectomy|\w+plasty|dx|diagnosed|ca|cancer|fx)\s+(?:in\s+)?'?((?:[3-9]\d|0\d))'?(?=[\s.,;)]|$)(?!\.\d)(?!\s*(?:%|mg|cc|ml|units|x\b|yo|y/o|year|yr))",
+    re.I,
+)
+_AND_YEAR = re.compile(r"'?\s*(?:,|and|&)\s*(?:in\s+)?'?(\d\d)'?(?=[\s.,;)]|$)")
+_SHORT_YEAR = re.compile(r"(?<=[\s(,])'\d\ds?\b")
+_TIME_BEFORE = re.compile(r"(?:\b(?:at|since|until|till|by|from|to|after|before|around|approx\.?|about|between|and|hrs?|time)|[@~>-])\s*$", re.I)
+_VENT_BEFORE = re.compile(r"(?:\b(?:ps|peep|cpap|bipap|imv|simv|ac|psv|vent|settings?|bp|nbp|abp|sbp|map|pap|pa|cvp|o2|fio2|ratio|gcs|score|rate|flowby|flow-by|mask|c/o|rated|pain|co/ci|ci|co|d5|d5w|ns|amp|q|rales|crackles|cxs?|up|trial)\b|[%=/])[^\w.;]*$", re.I)
+# "from 2/14 to 2/16" is two dates; "PS 10/5 to 5/5", "BP 90/50 and 100/60" are settings and pressures
+_JOINED_BEFORE = re.compile(r"(?:\b(?:to|at|and|or|then)|[&-])[^\w.;]*$", re.I)
+_NUMBERS_BEFORE = re.compile(r"(?:\b(?:ps|peep|cpap|bipap|imv|simv|ac|psv|vent|settings?|bp|nbp|abp|sbp|map|pap|pa|cvp|o2|fio2|ratio|gcs|score|rate|pain|co/ci|ci|co|rales|crackles|from|increased|decreased|weaned|changed)\b|[%=])", re.I)
+_DATE_BEFORE = re.compile(r"\b(?:on|since|date[sd]?|from|between)\s+(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])\b", re.I)
+_VENT_NEAR = re.compile(r"\b(?:ps|peep|cpap|bipap|psv|simv|imv|settings?|fio2|flowby|flow-by|rales|crackles)\b", re.I)
+
+_AGE = re.compile(
+    r"\b(\d{1,3})(?:\s*|-)(?:yo\b|y/o\b|y\.o\.?|yr?s?\.?(?:\s*|-)old\b|years?(?:\s*|-)old\b|-?year-old\b|yrs?\b(?=\s+(?:old|male|female|man|woman|m\b|f\b)))"
+    r"|\b(?:aged?|i'?m|i\s+am|turned|turning|(?:he|she)\s+is|(?:he|she)'s)\s+(\d{1,3})\b(?!\s*(?:%|lbs?|pounds|kg|mg|minutes|min|hours?|days?|weeks?|months?|years?\s+(?!old\b)|yrs?\s+(?!old\b)|am|pm|o'?clock|times|x\b|and\s+a\s+half\s+(?:hours?|days|weeks|months)|:|\.\d|/))",
+    re.I,
+)
+
+# "98 s/p left hip fx": a note line opening with the age before the history
+_AGE_LINE = re.compile(r"(?:^|\n)[ \t]*(\d{2,3})[ \t]+(?:s/p|w/|h/o|with|yr|yo|y/o|m\b|f\b|male|female|man|woman|gentleman|lady)", re.I)
+
+# Street addresses in three case styles, each with its own words and suffixes, so that a
+# shouted clinical note ("3 WAY FOLEY", "50 BY DR") needs a spelled-out suffix.
+_TAIL = (
+    r"(?:,?\s+(?:[Aa]pt|[Aa]partment|[Uu]nit|[Ss]uite|[Ss]te|#)\.?\s*#?\w+)?"
+    r"(?:,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?(?:,?\s+[A-Z]{2}(?=[\s,.]|$))?(?:\s+\d{5}(?:-\d{4})?)?"
+)
+_NUMBER = r"(?<![\w/.-])\d{1,6}[A-Za-z]?\s+(?:[NSEWnsew]\.?\s+|[Nn]orth\s+|[Ss]outh\s+|[Ee]ast\s+|[Ww]est\s+|NORTH\s+|SOUTH\s+|EAST\s+|WEST\s+)?"
+_SUFFIX_TITLE = r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Pike)"
+_SUFFIX_UPPER = r"(?:STREET|AVENUE|ROAD|BOULEVARD|BLVD|LANE|DRIVE|COURT|PLACE|PARKWAY|HIGHWAY|TERRACE|CIRCLE)"
+_SUFFIX_LOWER = r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|circle|parkway|highway|hwy)"
+_ADDRESS = re.compile(
+    rf"{_NUMBER}(?:(?:[A-Z][a-z'-]+|\d+(?:st|nd|rd|th))\s+){{1,3}}?{_SUFFIX_TITLE}\.?(?=[\s,.;!?)]|$){_TAIL}"
+    rf"|{_NUMBER}(?:(?:[A-Z]{{2,}}|\d+(?:ST|ND|RD|TH))\s+){{1,3}}?{_SUFFIX_UPPER}\.?(?=[\s,.;!?)]|$){_TAIL}"
+    rf"|{_NUMBER}(?:(?:[a-z]{{3,}}|\d+(?:st|nd|rd|th))\s+){{1,2}}?{_SUFFIX_LOWER}\.?(?=[\s,.;!?)]|$){_TAIL}"
+    rf"|\b(?:[Pp]\.?\s?[Oo]\.?\s+[Bb]ox|PO\s+BOX)\s+\d+",
+)
+_ZIP_STATE = re.compile(r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\s+\d{5}(?:-\d{4})?\b")
+
+# Places: a named institution ("Sacred Heart Hospital", "St. Mary's", "Holy Cross"), a place
+# after a movement verb ("transferred to Quartermain"), a gazetteer of US states and big cities.
+_INSTITUTION = r"(?:hospital|hosp|medical\s+center|med\s+ctr|medical\s+centre|health\s+center|clinic|rehab|rehabilitation(?:\s+center)?|nursing\s+home|memorial|infirmary|hospice|manor|pavilion|university|county|general|health\s+system|healthcare|urgent\s+care|cancer\s+center|children'?s|campus)"
+_PLACE_WORD = r"(?:st\.?\s+|saint\s+|mt\.?\s+|mount\s+|u\.?\s+|univ\.?\s+(?:of\s+)?)?[A-Za-z][A-Za-z'-]+"
+# found by the institution word, then read backwards (one pattern anchored at every word
+# start would be slow); the words before it are taken from a 60-character window
+_INSTITUTION_RE = re.compile(rf"\b{by_first_letter(_INSTITUTION)}\b", re.I)
+_PLACE_BEFORE = re.compile(rf"((?:{_PLACE_WORD}\s+){{1,3}})$", re.I)
+_SAINT = re.compile(r"\b(?:St\.?|ST\.?|Saint|SAINT)\s+([A-Z][A-Za-z]+)('s|'S)?")
+_IN_PLACE = re.compile(r"\b(?:in|from|near|outside|around)\s+([A-Z][a-z]{3,}(?:\s+[A-Z][a-z]+)?)")
+_MOVE_PLACE = re.compile(
+    r"\b(?:referred|followed|tx|come|adm|admit|arrival|arriving|taken|(?:ed|er|ew)\s+(?=at\b)|medflight(?:ed)?|transfere?d|transfer(?:red|ring)?|trans(?:ferred)?|admitted|presented|presenting|sent|went|go|going|return(?:ed|ing)?|discharged?|d/c'?d|dc'?d|moved|brought|came|coming|seen|treated|arrived|lives?|living|born|resides?|move|flew|flown|medflighted|visit(?:ing)?)\s+(?:back\s+|nearby\s+|locally\s+|alone\s+|now\s+|currently\s+|still\s+)?(?:here\s+)?(?:to|from|at|in|into)\s+(?:the\s+)?(?:osh\s+)?([A-Za-z][A-Za-z'.-]*(?:\s+(?!(?:for|to|on|with|and|at|in|by|via|from|this|today|yesterday|tomorrow|s/p|w/)\b)[A-Za-z][A-Za-z'-]*){0,2})",
+    re.I,
+)
+_GAZETTEER = set(
+    """
+alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii
+idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
+minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania
+tennessee texas utah vermont virginia washington wisconsin wyoming
+baltimore boston chicago houston phoenix philadelphia dallas austin jacksonville seattle denver
+nashville detroit portland memphis louisville milwaukee albuquerque tucson fresno sacramento
+atlanta miami oakland minneapolis tulsa cleveland omaha pittsburgh cincinnati orlando tampa
+honolulu anchorage newark buffalo raleigh richmond brooklyn queens manhattan bronx toronto
+vancouver montreal london manchester dublin sydney melbourne towson catonsville annapolis
+bethesda rockville columbia frederick wilmington charlotte indianapolis columbus
+""".split()
+)
+_GAZETTEER_MULTI = re.compile(
+    r"\b(?:holy\s+cross|sacred\s+heart|good\s+samaritan|johns\s+hopkins|mayo\s+clinic|cleveland\s+clinic|mass(?:achusetts)?\s+general|mount\s+sinai|mt\.?\s+sinai|kaiser(?:\s+permanente)?|cedars[\s-]sinai|beth\s+israel|new\s+york(?:\s+city)?|los\s+angeles|san\s+(?:francisco|diego|antonio|jose)|las\s+vegas|new\s+jersey|new\s+mexico|new\s+hampshire|north\s+carolina|south\s+carolina|north\s+dakota|south\s+dakota|west\s+virginia|rhode\s+island|salt\s+lake\s+city|kansas\s+city|st\.?\s+louis|fort\s+worth|el\s+paso|oklahoma\s+city|washington\s+d\.?c\.?|ellicott\s+city|silver\s+spring|glen\s+burnie)\b",
+    re.I,
+)
+_RESIDE_WORDS = frozenset({"live", "lives", "living", "reside", "resides", "born", "moved", "move"})
+_WARD_WORDS = frozenset({"ew", "er", "ed", "emergency"})
+_STATE_CODES = frozenset(
+    "AL AK AZ AR CA CO CT DC DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split()
+)
+# "SEEN BY GBMC NURSE", "MGH", "BIDMC": hospital initialisms (… Medical Center, … General Hospital)
+_HOSPITAL_INITIALS = re.compile(r"\b(?:[A-Z]{1,4}MC|[A-Z]{0,2}GH)\b")
+# "daughter Grace of Reisterstown", "son Tom from Towson": a place right after a named person
+# "from kernan ew", "at Lakeside ER": a place named before its emergency ward
+_PLACE_WARD = re.compile(r"\b(?:from|at|to)\s+(?:the\s+)?([A-Za-z][a-z]{2,}|[A-Z]{3,})\s+(?:ew|er|ed|e\.r\.|emergency)\b", re.I)
+_OF_PLACE = re.compile(r"\s+(?:of|from)\s+([A-Z][a-z]{3,}(?:\s+[A-Z][a-z]+)?)")
+_PLACE_WORDS = {"st", "saint", "mt", "mount", "holy", "sacred", "heart", "cross", "union", "mercy", "good", "samaritan", "providence", "grace", "hope", "children", "north", "south", "east", "west", "general", "memorial", "beach", "shore", "harbor", "square", "valley", "lake", "county", "city", "park"}
+# A place after a movement verb must look like a name: not a clinical or common word.
+_NOT_PLACE = set(
+    """
+the a an bed floor home work room unit icu ccu micu sicu csru ed er or ir cath lab ct mri rehab
+hospital floor surgery sleep bed chair toilet bathroom commode dialysis hd radiology echo osh
+morning night him her them me us it this that there here his my our their your today tomorrow
+pcu ew mcu mciu micu ccu sicu nsicu ward floor rle svt hosp be go die all rehab ed er or icu
+cath ct ir pacu stepdown tele telemetry baseline normal angio arf commode prev previous
+""".split()
+)
+
+_TITLE = r"(?:dr|drs|doctor|docter|mr|mrs|ms|miss|mister|prof|professor)"
+_SOFT_TITLE = r"(?:nurse|np|pa|rn|md|attending|resident|fellow|intern|coach|pastor|rev|reverend|father|sister|chaplain|rabbi|deacon|imam|screener|liaison)"
+_RELATION = r"(?:son|sons|daughter|daughters|dtr|dau|wife|husband|hus|spouse|partner|boyfriend|girlfriend|fiance|fiancee|sister|sisters|brother|brothers|mother|father|mom|dad|mum|aunt|uncle|niece|nephew|cousin|grandson|granddaughter|grandaughter|grandmother|grandfather|grandma|grandpa|friend|neighbor|neighbour|proxy|hcp|guardian|sil|dil|stepson|stepdaughter|kid|child|baby|boss|coworker|colleague)"
+_NAME_TOKEN = r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Z]"
+_SOFT_TITLE_NAME = re.compile(rf"\b{_SOFT_TITLE}\b\.?\s*[,:]?\s*((?:{_NAME_TOKEN})(?:\s+(?:{_NAME_TOKEN}))?)", re.I)
+_TITLE_NAME = re.compile(
+    rf"\b{by_first_letter(_TITLE)}\b\.?\s*,?\s*((?:{_NAME_TOKEN})(?:\s+(?:[A-Z]\.?\s+)?(?:{_NAME_TOKEN}))?)",
+    re.I,
+)
+# the name sits in a lookahead so that overlapping relations both get their turn ("proxy is
+# grandaughter: Irene", "TWO DAUGHTERS,DAUGHTER JANE")
+_RELATION_NAME = re.compile(
+    rf"\b{by_first_letter(_RELATION)}\b(?=\s*(?:\(|,|:|-+|named|called|is)?\s*((?:{_NAME_TOKEN})(?:\s+(?:{_NAME_TOKEN}))?))",
+    re.I,
+)
+# "Drs Ferullo and Saeed": the second name of a plural title
+_TITLES_AND = re.compile(r"\b(?:drs|doctors)\.?\s+[A-Za-z][A-Za-z'-]+\s*(?:,|and|&)\s*([A-Za-z][A-Za-z'-]+)", re.I)
+# "Hank Przybylo (son)", "Lopie Certusi cell# 410-…": a name right before a relation in
+# parentheses or before a phone label
+# (found by the label, then the name read backwards from a 40-character window)
+_LABEL_AFTER_NAME = re.compile(
+    rf"\s*\(\s*{by_first_letter(_RELATION)}\s*\)|\s*,\s*{by_first_letter(_RELATION)}\b|\s+(?:cell|home|work|phone|tel|mobile|pager|beeper)\s*(?:#|:|number|phone)|:?\s*\(?\d{{3}}\)?[\s.-]\d{{3}}-\d{{4}}",
+    re.I,
+)
+# "bill called", "bob visited", "LUCY IS ON VACA": a listed first name as the subject of a
+# visiting or calling verb (ambiguous first names included; the verb disambiguates)
+_NAME_VERB = re.compile(
+    r"\b([A-Za-z][a-z]+|[A-Z]+)\s+(?:called|phoned|visited|visiting|came\s+in|in\s+to\s+visit|is\s+on\s+vacation|is\s+on\s+vaca|aware|notified|updated|paged|stayed|spoke|was\s+updated|was\s+notified|was\s+called|at\s+bedside)\b",
+    re.I,
+)
+# "JOE FROM RESP THERAPY", "Anne from social work": a first name and the service they came from
+_NAME_FROM = re.compile(
+    r"\b([A-Za-z][a-z]+|[A-Z]+)\s+(?:from|of)\s+(?:the\s+)?(?:resp(?:iratory)?|rt|pt|ot|physical\s+therapy|occupational\s+therapy|social\s+work|sw|case\s+management|cm|pharmacy|nutrition|dietary|pastoral\s+care|chaplaincy|rehab|hospice|vna|admitting|radiology|ortho|neuro|renal|cards|cardiology|ep|ir|blood\s+bank|palliative|pain\s+service|wound\s+care|infection\s+control)\b",
+    re.I,
+)
+_NAME_VERB_WORDS = frozenset("called phoned visited visiting came visit vacation vaca aware notified updated paged stayed spoke bedside".split())
+# "Nancy Jones, RN" / "Marie Munroe RN" at a line's end: the credential first, then the name
+# before it from a 40-character window
+_CREDENTIAL = re.compile(r"(?:(,\s*)(?:RN|R\.N\.|NP|MD|M\.D\.|PA-C|DO|LPN|RRT|MSW|LICSW|CNA|PhD)(?![\w/])|\s+(?:RN|R\.N\.|RRT|NP)(?=[ \t]*(?:\n|$)))")
+_NAME_BEFORE = re.compile(r"((?:[A-Za-z][A-Za-z'-]+\s+)?(?:[A-Z]\.\s+)?[A-Za-z][A-Za-z'-]+)\s*$")
+_SIGNED = re.compile(r"(?:^|[\n.!?]\s*)(?:-+|—|~|thanks,?|thank\s+you,?|cheers,?|regards,?|best,?|sincerely,?|love,?|xoxo,?)\s*([A-Z][a-z]+(?:\s+[A-Z]\.?[a-z]*)?)\s*$", re.I | re.M)
+_INTRO = re.compile(r"\b(?i:my\s+name\s+is|i'?m\s+called|this\s+is|i\s+am|call\s+me|signed|name:|hi,?\s+(?:this\s+is|i'?m|it'?s))\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
+_SPEAK = re.compile(r"\b" + by_first_letter(r"(?:spoke|spoken|talked|discussed|met|meeting|called|paged|notified|informed|per|seen\s+by|ask\s+for|asked\s+for|updated|with|contacts?|contacted|consult|by|to|and)") + r"\s+(?:with\s+|to\s+|w/\s*)?((?:[A-Za-z][A-Za-z']+)(?:\s+[A-Za-z][A-Za-z']+){0,2})", re.I)
+_INITIAL_NAME = re.compile(r"(?<![\w.'/&+-])([A-Z])\.\s?([A-Z][A-Za-z'-]{2,})\b")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]")
+
+
+def _valid_date(match: re.Match[str]) -> bool:
+    text = match.string
+    before = text[max(0, match.start() - 12) : match.start()]
+    value = match.group()
+    if value[0].isdigit() and (text[match.end() : match.end() + 1] in ("%", "'") or text[max(0, match.start() - 1) : match.start()] in ("'", "-")):
+        return False  # "10/5/40%", "80'2/70's"
+    if value[0].isdigit() and "." in value and not re.search(r"\.(?:19|20)\d\d$", value):
+        return False  # "5.6/67", "1.5": numbers, not dates
+    bracketed = text[max(0, match.start() - 1) : match.start()] == "(" and text[match.end() : match.end() + 1] == ")"
+    if re.fullmatch(r"\d{1,2}-\d{1,2}", value) and re.search(r"\b(?:on|since|from|until|dated?)\s+$", before, re.I) and not re.match(r"\s*(?:days?|weeks?|hours?|hrs?|times|x\b|mg|ml|cc|units?|l\b|liters?|%|/)", text[match.end() : match.end() + 10], re.I):
+        return True  # "returned to OR on 7-8 for coiling"
+    if re.fullmatch(r"\d+[/.-]\d+", value):
+        # "PS 10/5", "BP 120/80", "5/10 pain", "1-2 days": numbers that are not dates
+        if "." in value or "-" in value:
+            return False  # "1.5", "2-3": decimals and ranges
+        month, day = (int(x) for x in value.split("/"))
+        dated = re.search(r"\b(?:on|since|until|till|dated?|as\s+of)\s+$", before, re.I) and "%" not in text[match.end() : match.end() + 15]
+        if month < day <= 4 and not dated:  # "extubated on 1/3" is a date
+            return False  # "1/2 NS", "rales 1/3 up": fractions
+        if day == 10 and re.search(r"\b(?:pain|cp|c/o|rated?|rates|scale|score|level|discomfort|ache|hurts?)\b", text[max(0, match.start() - 30) : match.end() + 12], re.I):
+            return False  # "pain 3/10"
+        if _JOINED_BEFORE.search(before) and _NUMBERS_BEFORE.search(text[max(0, match.start() - 30) : match.start()]) and not _DATE_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
+            return False
+        if (_VENT_BEFORE.search(before) and not bracketed) or _VENT_NEAR.search(text[max(0, match.start() - 20) : match.start()]):
+            return False  # "EF 35% (3/02)" is a date in brackets
+        if _VENT_NEAR.search(text[match.end() : match.end() + 15]) or re.match(r"[\s,.]*\d{2,3}\s*%", text[match.end() : match.end() + 10]):
+            return False  # "ON 10/5 BIPAP", "remained on 5/5, 40%"
+        if re.match(r"\s*(?:pain|mg|ml|cc|units?|mcg|hrs?|hours?|days?|times|x\b|%|/|mmhg|score|scale|assist|grade|strength|power|ns\b|amp|up\b|bilat|peep|ps\b|psv|cpap|fio2|l\b)", text[match.end() : match.end() + 10], re.I):
+            return False
+    return True
+
+
+def _year_ok(match: re.Match[str]) -> bool:
+    before = match.string[max(0, match.start() - 14) : match.start()]
+    after = match.string[match.end() : match.end() + 8]
+    if match.group().startswith("20") and int(match.group()[2:]) < 60 and not re.search(r"(?:\b(?:in|of|year|since|during|circa|spring|summer|fall|autumn|winter|back|early|late|mid)|" + _MONTHS + r"\.?(?:\s+\d{1,2},?)?|,)\s*$", before, re.I):
+        return False  # "2030" in a note is half past eight in the evening
+    if _TIME_BEFORE.search(before) or re.match(r"\s*(?:hrs?|h\b|hours|-|to\b|pm|am|cc|ml|mg|units|kcal|cal|calories|steps|mcg)", after, re.I):
+        return False
+    return not re.search(r"\d\s*$", before)
+
+
+def _phone_ok(match: re.Match[str]) -> bool:
+    digits = re.sub(r"\D", "", match.group())
+    if len(digits) == 7:
+        before = match.string[max(0, match.start() - 30) : match.start()].lower()
+        return bool(re.search(r"\b(?:call|phone|cell|tel|text|number|pager|beeper|home|work|reach|ext|ph|mobile|fax)\b|#", before))
+    if len(digits) == 11 and digits[0] != "1":
+        return False
+    area = digits[-10:-7]
+    return area[0] not in "01"
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2:
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return total % 10 == 0
+
+
+def _is_name_word(word: str, *, strength: int) -> bool:
+    """Whether WORD can be (part of) a person's name.
+
+    STRENGTH 2: right after a title ("Dr. Knight"): anything but a function word or abbreviation.
+    STRENGTH 1: after a relation or a conversational cue: a list name, or a word in title case
+    that is not a common English word. STRENGTH 0: the bare lists.
+    """
+    low = word.lower().strip("'")
+    if low.endswith("'s"):
+        low = low[:-2]
+    if not low or low in _STOP_CONTEXT:
+        return False
+    if strength >= 2:
+        return low not in _TITLE_STOP  # right after "Dr." even "Foley" and "Lee" are names
+    if low in _STOP or low in _DENY:
+        return False
+    firsts, lasts = _name_lists()
+    if strength == 0:
+        return low in lasts or (low in firsts and not _is_common(low))
+    title_case = word[:1].isupper() and not word.isupper()
+    if low in lasts or low in _AMBIGUOUS_NAMES or (title_case and low in firsts) or (word.isupper() and low in _popular_firsts()) or (title_case and low in _RAW_LASTS):
+        return True
+    return not _is_common(low) and len(low) > 2
+
+
+# Words after a title or relation that are not names ("Dr. aware", "son is", "wife and").
+_STOP_CONTEXT = set(
+    """
+is was at and or the a an in on of to for with by from who will would has had have here there
+aware notified called updated said says saw at visited visiting visit visits came come comes
+in out up today tonight yesterday tomorrow this that these those it its his her he she they
+them their our my your all both also about again already present bedside phone phoned informed
+son daughter wife husband sister brother mother father mom dad aunt uncle niece nephew hcp proxy
+grandaughter granddaughter grandson spokesperson
+cousin friend family members member grandson granddaughter in-law in-laws law
+feels felt thinks wants wanted states stated reports reported asked asks answered made make
+very well not no yes ok okay team service night day am pm md rn np office spoke speaking
+""".split()
+)
+# after a title: words that are still not names ("Dr. on call", "Mr. and Mrs.")
+_TITLE_STOP = frozenset({"on", "call", "mrs", "mr", "ms", "dr", "note", "notes", "office", "team", "service", "order", "orders", "rounds"})
+# Census first names that are also common lower-case words; with context they are names.
+_AMBIGUOUS_NAMES = set(
+    """
+bill mark rose hope will may june pat carol nancy mary don rich dawn faith grace joy ray sue art bob jack dick
+ace ada amy ann art bea bo cam cap cara carl cath claire clay co dale dee dell don dot
+fay gail gay gene glen grace guy hall harold hope ivy jack jean joy june kay king lane lee
+lily long major mark may mica ming miles nell page pat patience rich rose ruby sage said
+sharp sue summer tammy terry tom van vince wade ward white will young ray rod rusty jay
+ben sol hal bill bob don hardy haley gay kim li
+""".split()
+)
+
+
+# listed first names that head a clause as ordinary words ("Will called", "May visit")
+_NOT_SUBJECT = frozenset("will may hope rose pat don art guy page sage said long young white major king hall son".split())
+_PHONE_LABEL_WORDS = frozenset({"cell", "home", "work", "phone", "tel", "mobile", "pager", "beeper"})
+
+
+def _words_of(pattern: str) -> frozenset[str]:
+    """The plain words of a `(?:a|b|c)` alternation, for cheap "could this pattern match" gates."""
+    return frozenset(w for w in re.findall(r"[a-z]+", pattern) if len(w) > 1)
+
+
+_TITLE_WORDS = _words_of(_TITLE)
+_SOFT_TITLE_WORDS = _words_of(_SOFT_TITLE)
+_RELATION_WORDS = _words_of(_RELATION)
+_CREDENTIAL_WORDS = frozenset({"rn", "np", "md", "pa", "do", "lpn", "rrt", "msw", "licsw", "cna", "phd"})
+_SIGN_OFF_WORDS = frozenset({"thanks", "thank", "cheers", "regards", "best", "sincerely", "love", "xoxo"})
+_INTRO_WORDS = frozenset({"name", "called", "this", "am", "call", "signed", "hi", "im", "i'm"})
+_INSTITUTION_WORDS = frozenset({"hospital", "hosp", "medical", "med", "clinic", "rehab", "rehabilitation", "nursing", "memorial", "infirmary", "hospice", "manor", "pavilion", "university", "county", "general", "health", "healthcare", "care", "cancer", "children", "children's", "childrens", "campus"})
+_MOVE_WORDS = frozenset(re.findall(r"[a-z]+", "come adm admit arrival arriving taken ed er ew referred followed tx medflight medflighted transfered transferred transfer transferring trans admitted presented presenting sent went go going return returned returning discharged discharge dc'd d moved brought came coming seen treated arrived live lives living born reside resides move flew flown visit visiting"))
+_MULTI_PLACE_WORDS = frozenset({"holy", "sacred", "good", "johns", "mayo", "cleveland", "mass", "massachusetts", "mount", "mt", "kaiser", "cedars", "beth", "new", "los", "san", "las", "north", "south", "west", "rhode", "salt", "kansas", "st", "fort", "el", "oklahoma", "washington", "ellicott", "silver", "glen"})
+_ID_WORDS = frozenset({"mrn", "mr", "medical", "record", "chart", "account", "acct", "patient", "member", "policy", "ssn", "social", "ref", "reference", "claim", "case", "id", "license", "insurance", "confirmation", "npi"})
+_MONTH_WORDS = frozenset(re.findall(r"[a-z]+", "jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december"))
+_LOWER_WORD = re.compile(r"[a-z][a-z']*")
+_DIGIT = re.compile(r"\d")
+_DIGITS3 = re.compile(r"\d{3}")
+_ZIP = re.compile(r"(?<!\d)\d{5}(?!\d)")
+_UPPER = re.compile(r"[A-Z]")
+_LOWER = re.compile(r"[a-z]")
+
+
+def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    seeds: set[str] = set()
+    lowered = text.lower()
+    firsts, lasts = _name_lists()
+
+    def add_group(match: re.Match[str], group: int = 1, *, strength: int) -> None:
+        start = match.start(group)
+        for number, token in enumerate(_TOKEN.finditer(match.group(group))):
+            word = token.group()
+            initial = len(word) == 1 and word.isupper()
+            if len(word) == 1 and match.string[start + token.end() : start + token.end() + 1] != "." and not (number == 0 and strength >= 2 and initial):
+                break  # a single letter is a name only as an initial ("W. Marotta", "Mr I")
+            # after a title, a second title-case word goes with the first ("Dr Ferdinand Halfpenny")
+            second = strength if number == 0 or len(word) == 1 or (word[0].isupper() and not word.isupper() and not shouting) else min(strength, 1)
+            if not (initial and number == 0 and strength >= 1) and not _is_name_word(word, strength=second):
+                break
+            spans.append((start + token.start(), start + token.end()))
+            if len(word) > 2:
+                seeds.add(word.lower())
+
+    for match in _TITLE_NAME.finditer(text) if present & _TITLE_WORDS else ():
+        # "ms" is also "mental status" in notes: only "Ms"/"MS." counts as a title there
+        # a spelled-out "doctor", "ms" (also "mental status" in notes) and a lower-case word in
+        # ordinary mixed-case text ("my doctor always says") need the weaker, list-based test
+        title = match.group().split()[0].rstrip(".,").lower()
+        word = match.group(1)
+        weak = title in ("doctor", "docter", "ms")
+        add_group(match, strength=1 if weak else 2)
+    for match in _SOFT_TITLE_NAME.finditer(text) if present & _SOFT_TITLE_WORDS else ():
+        add_group(match, strength=1)
+    for match in _RELATION_NAME.finditer(text) if present & _RELATION_WORDS else ():
+        add_group(match, strength=1)
+    for match in _TITLES_AND.finditer(text) if "drs" in present or "doctors" in present else ():
+        add_group(match, strength=2)
+    for label in _LABEL_AFTER_NAME.finditer(text) if "(" in text or "," in text or present & _PHONE_LABEL_WORDS or _DIGITS3.search(text) else ():
+        if not label.start():
+            continue
+        before = _NAME_BEFORE.search(text, max(0, label.start() - 40), label.start())
+        if before is None:
+            continue
+        words = list(_TOKEN.finditer(before.group(1)))
+        if all(_is_name_word(w.group(), strength=1) and (w.group()[0].isupper() or w.group().lower() in firsts) for w in words):
+            add_group(before, strength=1)
+    for match in _NAME_FROM.finditer(text) if "from" in present or "of" in present else ():
+        low = match.group(1).lower()
+        if low in firsts and low not in _STOP and low not in _DENY and low not in _STOP_CONTEXT and low not in _NOT_SUBJECT:
+            spans.append((match.start(1), match.end(1)))
+    for match in _NAME_VERB.finditer(text) if present & _NAME_VERB_WORDS else ():
+        word = match.group(1)
+        low = word.lower()
+        if low in _STOP or low in _DENY or low in _STOP_CONTEXT or low in _NOT_SUBJECT:
+            continue
+        # "bob visited": a listed first name; "Smith aware": a surname in title case
+        if low in firsts or (word[0].isupper() and not word.isupper() and len(low) > 2 and (low in _RAW_LASTS or not _is_common(low))):
+            spans.append((match.start(1), match.end(1)))
+            seeds.add(low)
+    for found in _CREDENTIAL.finditer(text) if present & _CREDENTIAL_WORDS or "r.n." in lowered or "m.d." in lowered else ():
+        before = _NAME_BEFORE.search(text, max(0, found.start() - 40), found.start())
+        if before is not None:
+            add_group(before, strength=1)
+    for match in _SIGNED.finditer(text) if present & _SIGN_OFF_WORDS or "-" in text or "\u2014" in text or "~" in text else ():
+        add_group(match, strength=1)
+    for match in _INTRO.finditer(text) if present & _INTRO_WORDS else ():
+        add_group(match, strength=1)
+    for match in _SPEAK.finditer(text):
+        add_group(match, strength=0)
+    for match in _INITIAL_NAME.finditer(text) if "." in text else ():
+        if _is_name_word(match.group(2), strength=1) and not _is_common(match.group(2).lower()):
+            spans.append((match.start(1), match.end(2)))
+    if not (seeds or present & firsts or present & lasts):
+        return _extend_names(text, spans)
+    tokens = list(_TOKEN.finditer(text))
+    popular = _popular_firsts()
+    for index, token in enumerate(tokens):
+        word = token.group()
+        low = word.lower()
+        if low.endswith("'s") and low[:-2] in firsts:  # "Our Emma's seizures"
+            word, low = word[:-2], low[:-2]
+            token_end = token.end() - 2
+        else:
+            token_end = token.end()
+        if low in popular and _is_common(low) and index + 1 < len(tokens) and low not in _NOT_SUBJECT:
+            # "patty hoeller", "martin carey": a common first name followed by a word no
+            # dictionary knows, written alike
+            nxt = tokens[index + 1]
+            after = nxt.group()
+            after_low = after.lower()
+            if (
+                text[token.end() : nxt.start()] == " "
+                and len(after) > 2
+                and _same_case(word, after)
+                and after_low not in _STOP
+                and after_low not in _DENY
+                and after_low not in _STOP_CONTEXT
+                and not _is_common(after_low)
+            ):
+                spans.append((token.start(), token.end()))
+                spans.append((nxt.start(), nxt.end()))
+                continue
+        if low in seeds or low in lasts:
+            spans.append((token.start(), token_end))
+        elif low in firsts:
+            if not _is_common(low):
+                spans.append((token.start(), token_end))
+            elif not shouting and word[0].isupper() and not word.isupper() and low not in _AMBIGUOUS_NAMES and not _sentence_initial(text, token.start()):
+                spans.append((token.start(), token_end))  # "saw John yesterday", not "John 3:16" at a sentence start
+    return _extend_names(text, spans)
+
+
+def _extend_names(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Grow each name over neighbouring name-like words ("Lopie Certusi", "KAREN ANN YANULIS")."""
+    if not spans:
+        return spans
+    found = set(spans)
+    tokens = list(_TOKEN.finditer(text))
+    starts = {t.start(): i for i, t in enumerate(tokens)}
+    queue = [starts[s] for s, _ in spans if s in starts]
+    seen = set(queue)
+    while queue:
+        index = queue.pop()
+        for neighbour in (index - 1, index + 1):
+            if neighbour < 0 or neighbour >= len(tokens) or neighbour in seen:
+                continue
+            token, here = tokens[neighbour], tokens[index]
+            gap = text[min(token.end(), here.end()) : max(token.start(), here.start())]
+            left = tokens[min(index, neighbour)].group()
+            if gap != " " and not (re.fullmatch(r" ?\. ?", gap) and len(left) == 1):
+                continue  # across ". " only after an initial ("W. Marotta"), not into the next sentence
+            word = token.group()
+            low = word.lower()
+            if len(low) < 2 or low in _STOP or low in _STOP_CONTEXT or low in _DENY or low.removesuffix("'s") in _STOP:
+                continue
+            firsts = _name_lists()[0]
+            here_first = here.group().lower() in firsts
+            if _is_common(low) and not (
+                (word[0].isupper() and not word.isupper() and low in _RAW_LASTS and neighbour > index)
+                # "Mary Hulse", "mary souza": a listed first name right before a name;
+                # "KAREN ANN YANULIS": a listed middle name right after a first name
+                or (low in firsts and low not in _NOT_SUBJECT and (neighbour < index or here_first) and _same_case(word, here.group()))
+            ):
+                continue  # "Tom Becker", "Robert Mills": a listed surname right after a name
+            if not (word[0].isupper() or low in _name_lists()[1] or low in _name_lists()[0]):
+                continue
+            seen.add(neighbour)
+            queue.append(neighbour)
+            found.add((token.start(), token.end()))
+    return list(found)
+
+
+def _same_case(a: str, b: str) -> bool:
+    """Whether two words are written alike: both upper, both lower, or both title case."""
+    return (a.isupper() and b.isupper()) or (a.islower() and b.islower()) or (a[0].isupper() and not a.isupper() and b[0].isupper() and not b.isupper())
+
+
+def _mostly_upper(text: str) -> bool:
+    head = text[:2000]
+    upper = len(_UPPER.findall(head))
+    return upper > 1.5 * len(_LOWER.findall(head)) and upper > 0
+
+
+def _sentence_initial(text: str, position: int) -> bool:
+    before = text[max(0, position - 3) : position].rstrip()
+    return not before or before[-1] in ".!?:;\n\"'(-"
+
+
+def _places(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int, int, str]]:
+    spans: list[tuple[int, int, str]] = []
+    common = _common_words()
+    firsts = _name_lists()[0]
+    for found in _INSTITUTION_RE.finditer(text) if present & _INSTITUTION_WORDS else ():
+        window_start = max(0, found.start() - 60)
+        match = _PLACE_BEFORE.search(text, window_start, found.start())
+        if match is None:
+            continue
+        # the place's own words, read backwards from "Hospital": title case in ordinary text,
+        # anything but a common word in an all-caps or all-lower-case note
+        words = list(_TOKEN.finditer(match.group(1)))
+        first = len(words)
+        while first > 0:
+            word = words[first - 1].group()
+            low = word.lower()
+            if word in _STATE_CODES and not shouting:
+                first -= 1  # "admitted from MD Hospital"
+                continue
+            if low in _NOT_PLACE or low in _STOP_CONTEXT:
+                break
+            if word[0].isupper() and not shouting:
+                first -= 1
+            elif not _is_common(low) or low in _PLACE_WORDS:
+                first -= 1
+            else:
+                break
+        if first < len(words):
+            spans.append((match.start(1) + words[first].start(), found.end(), "LOCATION"))
+    for match in _PLACE_WARD.finditer(text) if present & _WARD_WORDS else ():
+        low = match.group(1).lower()
+        if not _is_common(low) and low not in _NOT_PLACE and low not in _STOP and low not in _DENY:
+            spans.append((match.start(1), match.end(1), "LOCATION"))
+    for match in _HOSPITAL_INITIALS.finditer(text):
+        if match.group().lower() not in _STOP and match.group().lower() not in _DENY and not _is_common(match.group().lower()):
+            spans.append((match.start(), match.end(), "LOCATION"))
+    for match in _SAINT.finditer(text) if "st" in present or "saint" in present else ():
+        if match.group(2) or match.group(1).lower() in firsts:
+            spans.append((match.start(), match.end(), "LOCATION"))
+    if not shouting:
+        for match in _IN_PLACE.finditer(text):
+            parts = match.group(1).split()
+            if not _is_common(parts[0].lower()) and parts[0].lower() not in _DENY and parts[0].lower() not in firsts:
+                spans.append((match.start(1), match.end(1), "LOCATION"))
+    for match in _MOVE_PLACE.finditer(text) if present & _MOVE_WORDS else ():
+        end = None
+        residence = match.group().split()[0].lower() in _RESIDE_WORDS
+        for token in _TOKEN.finditer(match.group(1)):
+            low = token.group().lower()
+            if low in _GAZETTEER or (residence and token.group() in _STATE_CODES):
+                end = token.end()  # "lives in DC"
+                continue
+            if low in _NOT_PLACE or low in _STOP or low in _DENY or len(low) < 2 or (_is_common(low) and low not in _PLACE_WORDS):
+                break
+            end = token.end()
+        if end is not None:
+            spans.append((match.start(1), match.start(1) + end, "LOCATION"))
+    for token in _TOKEN.finditer(text) if present & _GAZETTEER else ():
+        if token.group().lower() in _GAZETTEER and (token.group()[0].isupper() or token.group().lower() not in common):
+            spans.append((token.start(), token.end(), "LOCATION"))
+    for match in _GAZETTEER_MULTI.finditer(text) if present & _MULTI_PLACE_WORDS else ():
+        spans.append((match.start(), match.end(), "LOCATION"))
+    return spans
+
+
+def warm() -> None:
+    """Load the word lists now (about a second), so that the first screened line does not wait."""
+    _name_lists()
+    _popular_firsts()
+    _common_words()
+    find_identifiers("Dr. Warm Up saw Mary Smith in Boston on 3/4/2020, 617-555-0100.")
+
+
+def find_identifiers(text: str, *, clinical: bool = False) -> list[Identifier]:
+    """Return the identifiers found in TEXT (sorted, non-overlapping).
+
+    By default (public comments) any stated age counts, and a year or a month on its own does
+    not (HIPAA Safe Harbor keeps years; "in March" identifies nobody). CLINICAL follows the
+    PhysioNet gold standard instead: ages only over 89, and years and months alone count.
+    """
+    age_over = 89 if clinical else 0
+    if not text:
+        return []
+    found: list[tuple[int, int, str, int]] = []  # start, end, category, priority (lower wins)
+
+    def add(start: int, end: int, category: str, priority: int) -> None:
+        if start < end:
+            found.append((start, end, category, priority))
+
+    lowered = text.lower()
+    words = frozenset(w.removesuffix("'s") for w in _LOWER_WORD.findall(lowered))
+    shouting = _mostly_upper(text)
+    digits = _DIGIT.search(text) is not None
+    digits3 = digits and _DIGITS3.search(text) is not None
+    for m in _EMAIL.finditer(text) if "@" in text else ():
+        add(m.start(), m.end(), "EMAIL", 0)
+    for m in _URL.finditer(text) if "." in text else ():
+        add(m.start(), m.end().__index__() - (1 if m.group().endswith((".", ",")) else 0), "URL", 1)
+    for m in _SSN.finditer(text) if digits3 else ():
+        add(m.start(), m.end(), "ID", 1)
+    for m in _ID_CONTEXT.finditer(text) if digits and (words & _ID_WORDS or "#" in text) else ():
+        if any(c.isdigit() for c in m.group(1)) and not re.fullmatch(r"\d{1,3}(?:-\d{1,3})?", m.group(1)):
+            add(m.start(1), m.end(1), "ID", 1)
+    for m in _CARD.finditer(text) if digits3 else ():
+        number = re.sub(r"\D", "", m.group())
+        if 13 <= len(number) <= 19 and _luhn(number):
+            add(m.start(), m.end().__index__() - (1 if m.group()[-1] in " -" else 0), "ID", 1)
+    for m in _PHONE.finditer(text) if digits3 else ():
+        if _phone_ok(m):
+            add(m.start(), m.end(), "PHONE", 2)
+    for m in _PAGER.finditer(text) if digits3 else ():
+        add(m.start(1), m.end(1), "PHONE", 2)
+    for m in _LONG_NUMBER.finditer(text) if digits3 else ():
+        add(m.start(), m.end(), "ID", 4)
+    for m in _ADDRESS.finditer(text) if digits else ():
+        street = m.group().split()[1:2]
+        if not any(w.lower().strip(".,") in _STOP for w in street):
+            add(m.start(), m.end(), "ADDRESS", 3)
+    for m in _ZIP_STATE.finditer(text) if digits3 and _ZIP.search(text) else ():
+        add(m.start(), m.end(), "ADDRESS", 3)
+    for m in _DATE.finditer(text) if digits or words & _MONTH_WORDS else ():
+        if _valid_date(m):
+            add(m.start(), m.end(), "DATE", 3)
+            until = _DATE_UNTIL.match(text, m.end())  # "10/23-10/25", "10/03/10/04"
+            if until is not None and "/" in m.group():
+                add(until.start(1), until.end(1), "DATE", 3)
+    if clinical:
+        for m in _EVENT_YEAR.finditer(text):
+            add(m.start(1), m.end(1), "DATE", 4)
+            more = _AND_YEAR.match(text, m.end())  # "CVA in 94 and 00"
+            if more is not None:
+                add(more.start(1), more.end(1), "DATE", 4)
+        for m in _HOLIDAY.finditer(text):
+            add(m.start(), m.end(), "DATE", 5)
+        for m in _MONTH_ALONE.finditer(text):
+            add(m.start(), m.end(), "DATE", 5)
+        for m in _YEAR.finditer(text):
+            if _year_ok(m):
+                add(m.start(), m.end(), "DATE", 4)
+        for m in _SHORT_YEAR.finditer(text):
+            span = m.group()
+            s = m.start() + (1 if span.startswith("'") else 0)
+            add(s, s + len(span.strip("'s")), "DATE", 4)
+    if clinical:
+        for m in _AGE_LINE.finditer(text) if digits else ():
+            if age_over < int(m.group(1)) < 125:
+                add(m.start(1), m.end(1), "AGE", 3)
+    for m in _AGE.finditer(text) if digits else ():
+        group = 1 if m.group(1) else 2
+        if int(m.group(group)) > age_over and int(m.group(group)) < 125:
+            add(m.start(group), m.end(group), "AGE", 3)
+    for start, end, category in _places(text, words, shouting):
+        add(start, end, category, 5)
+    names = _names(text, words, shouting)
+    for start, end in names:
+        add(start, end, "NAME", 6)
+        place = _OF_PLACE.match(text, end)
+        if place is not None and not _is_common(place.group(1).split()[0].lower()) and place.group(1).split()[0].lower() not in _DENY:
+            add(place.start(1), place.end(1), "LOCATION", 5)
+    return _resolve(found)
+
+
+def _resolve(found: list[tuple[int, int, str, int]]) -> list[Identifier]:
+    """Drop spans overlapping a stronger (or, at equal strength, longer) one; merge same-category neighbours."""
+    found.sort(key=lambda f: (f[3], -(f[1] - f[0]), f[0]))
+    taken: list[tuple[int, int, str]] = []
+    for start, end, category, _ in found:
+        if any(start < e and s < end for s, e, _ in taken):
+            continue
+        taken.append((start, end, category))
+    taken.sort()
+    return [Identifier(category, start, end) for start, end, category in taken]
+
+
+def redact(text: str, identifiers: list[Identifier]) -> str:
+    """Replace each identifier's span in TEXT by "[CATEGORY]" (overlaps merged, first wins)."""
+    out: list[str] = []
+    position = 0
+    for ident in sorted(identifiers, key=lambda i: (i.start, -i.end)):
+        start, end = max(ident.start, position), min(ident.end, len(text))
+        if start >= end:
+            continue
+        out.append(text[position:start])
+        out.append(f"[{ident.category}]")
+        position = end
+    out.append(text[position:])
+    return "".join(out)
