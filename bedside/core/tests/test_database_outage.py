@@ -4,13 +4,18 @@ request succeeds without anyone restarting anything."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.db import OperationalError, close_old_connections, connection
 from django.test import Client
 
 from bedside.messaging.models import Message, Thread
 
-pytestmark = pytest.mark.postgres
+needs_postgres = pytest.mark.skipif(
+    os.environ.get("BEDSIDE_TEST_DB") != "postgres",
+    reason="terminates a PostgreSQL backend: run with BEDSIDE_TEST_DB=postgres and TEST_DATABASE_URL",
+)
 
 
 def _kill_own_backend() -> None:
@@ -24,13 +29,9 @@ def _kill_own_backend() -> None:
         other.execute("SELECT pg_terminate_backend(%s)", (pid,))
 
 
-@pytest.fixture
-def on_postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (BEDSIDE_TEST_DB=postgres TEST_DATABASE_URL=…)")
-
-
-def test_api_write_during_outage_is_a_clear_503_and_the_next_one_works(on_postgres, committed_demo, api_token, pat_bob):
+@pytest.mark.postgres
+@needs_postgres
+def test_api_write_during_outage_is_a_clear_503_and_the_next_one_works(committed_demo, api_token, pat_bob):
     token = api_token(pat_bob)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     body = {"subject": "Knee", "category": "medical_question", "body": "Outage test: my knee is stiff."}
@@ -51,7 +52,9 @@ def test_api_write_during_outage_is_a_clear_503_and_the_next_one_works(on_postgr
     assert Message.objects.filter(thread_id=response.json()["id"]).exists()
 
 
-def test_web_page_during_outage_is_a_friendly_503(on_postgres, committed_demo, pat_bob):
+@pytest.mark.postgres
+@needs_postgres
+def test_web_page_during_outage_is_a_friendly_503(committed_demo, pat_bob):
     client = Client(raise_request_exception=False)
     client.force_login(pat_bob)
     connection.ensure_connection()
