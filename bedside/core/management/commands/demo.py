@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Do not print the sign-in table.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        demo_load()
+        users = demo_load()
         if options["quiet"]:
             return
         self.stdout.write(self.style.SUCCESS("Demo practice loaded."))
@@ -23,3 +23,8 @@ class Command(BaseCommand):
         self.stdout.write("  (add the secret to an authenticator app, or: .venv/bin/bedside totp)")
         for email, name, role in DEMO_USERS:
             self.stdout.write(f"    {email:24} {role:15} {name}")
+        # Users the apps' demo loaders add (the moderator, the e-consult specialist…).
+        listed = {email for email, _, _ in DEMO_USERS}
+        for user in sorted(users.values(), key=lambda u: u.email):
+            if user.email not in listed:
+                self.stdout.write(f"    {user.email:24} {user.role:15} {user.full_name}")
