@@ -68,6 +68,12 @@ def _source_instance(env: dict[str, str]) -> None:
     _bedside(env, "audit", "checkpoint")
 
 
+sqlite_pass_only = pytest.mark.skipif(
+    os.environ.get("BEDSIDE_TEST_DB") == "postgres",
+    reason="SQLite instances in subprocesses, whatever the test database: ran in the SQLite pass",
+)
+
+
 @pytest.fixture(scope="module")
 def sqlite_backup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("backup")
@@ -79,6 +85,7 @@ def sqlite_backup(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]
     return base, archive
 
 
+@sqlite_pass_only
 def test_round_trip_restores_data_attachments_and_a_verified_audit_chain(sqlite_backup: tuple[Path, Path]) -> None:
     base, archive = sqlite_backup
     assert CANARY.encode() not in archive.read_bytes()  # encrypted, not merely packed
@@ -92,6 +99,7 @@ def test_round_trip_restores_data_attachments_and_a_verified_audit_chain(sqlite_
     assert "signed tree heads checked: 1" in verify.stdout or "signed tree heads checked: 2" in verify.stdout
 
 
+@sqlite_pass_only
 def test_restore_refuses_a_non_empty_instance(sqlite_backup: tuple[Path, Path]) -> None:
     base, archive = sqlite_backup
     done = _bedside(_env(base / "source"), "restore", str(archive), ok=False)
@@ -99,6 +107,7 @@ def test_restore_refuses_a_non_empty_instance(sqlite_backup: tuple[Path, Path]) 
     assert "not empty: restore only into a fresh instance" in done.stderr
 
 
+@sqlite_pass_only
 @pytest.mark.parametrize("damage", ["flip", "truncate", "append", "wrong_passphrase", "not_a_backup"])
 def test_damaged_archives_are_refused_before_anything_is_written(
     sqlite_backup: tuple[Path, Path], tmp_path: Path, damage: str
@@ -132,6 +141,7 @@ def test_damaged_archives_are_refused_before_anything_is_written(
     assert not db.exists() or not backup_mod._sqlite_has_tables(db)
 
 
+@sqlite_pass_only
 def test_backup_refuses_to_overwrite_and_needs_a_real_passphrase(sqlite_backup: tuple[Path, Path]) -> None:
     base, archive = sqlite_backup
     again = _bedside(_env(base / "source"), "backup", str(archive), ok=False)
