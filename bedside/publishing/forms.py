@@ -99,7 +99,7 @@ class _IdChoiceField(forms.ModelMultipleChoiceField):
         for item in value or ():
             if not str(item).isdigit() or not 0 < int(item) < 2**63:
                 raise forms.ValidationError("Choose resources from the list.", code="invalid_choice")
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # Django's own (undocumented) hook
 
 
 class ArticleResourcesForm(forms.Form):

@@ -35,7 +35,7 @@ def feed_url_check(url: str) -> str:
 
 def _peer_is_public(response: httpx.Response) -> bool:
     stream = response.extensions.get("network_stream")
-    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    peer: Any = stream.get_extra_info("server_addr") if stream is not None else None
     return bool(peer) and address_is_public(str(peer[0]))
 
 
