@@ -16,13 +16,20 @@ from types import TracebackType
 _ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 
 
+def _is_control(ch: str) -> bool:
+    # C0 (CR, LF, ESC …), DEL, C1 (NEL, 8-bit CSI) and the Unicode line/paragraph separators:
+    # each can start a forged line or drive a terminal in some log viewer.
+    code = ord(ch)
+    return (code < 32 and ch != "\t") or 0x7F <= code <= 0x9F or ch in "\u2028\u2029"
+
+
 class ControlCharFilter(logging.Filter):
     """Escape CR/LF and other control characters in the formatted message (log injection)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         cleaned = message.encode("unicode_escape").decode("ascii") if any(
-            ord(ch) < 32 and ch != "\t" for ch in message
+            _is_control(ch) for ch in message
         ) else message
         record.msg = cleaned
         record.args = None
