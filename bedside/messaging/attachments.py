@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from bedside.core import crypto
@@ -133,10 +135,38 @@ def storage_dir() -> Path:
     return path
 
 
+def _shared_storage() -> Storage | None:
+    """Return the object storage (S3-compatible, django-storages) when BEDSIDE_S3_BUCKET names one.
+
+    Several app servers then share the blobs; without it they live under BEDSIDE_ATTACHMENT_DIR
+    (which several servers can share over a network file system). Blobs are encrypted here either
+    way: the storage never sees a plain file.
+    """
+    return default_storage if settings.BEDSIDE_S3_BUCKET else None
+
+
 def blob_write(data: bytes) -> str:
-    """Encrypt DATA and write it atomically (temp file, fsync, rename); return its storage name."""
+    """Encrypt DATA and store it whole or not at all; return its storage name.
+
+    On disk: temp file, fsync, rename. In object storage: one PUT of the finished object.
+    """
     name = secrets.token_hex(20)
     token = crypto.encrypt_bytes(data)
+    shared = _shared_storage()
+    if shared is not None:
+        try:
+            stored = shared.save(f"attachments/{name}", ContentFile(token))
+        except Exception as exc:  # botocore raises its own types; all mean "not stored"
+            log.error("attachment storage error: %s", type(exc).__name__)
+            raise InvalidInput(
+                "The attachment could not be saved (storage error). Nothing was sent; please try again.",
+                code="storage_error",
+            ) from exc
+        if stored != f"attachments/{name}":  # the backend renamed it: keep the name it used
+            shared.delete(stored)
+            raise InvalidInput("The attachment could not be saved (storage error). Nothing was sent; please try again.",
+                               code="storage_error")
+        return name
     tmp: Path | None = None
     try:
         directory = storage_dir()
@@ -161,10 +191,23 @@ def blob_write(data: bytes) -> str:
 def blob_delete(name: str) -> None:
     """Remove a stored blob; used while unwinding a failed send, so it never raises."""
     try:
-        (Path(settings.BEDSIDE_ATTACHMENT_DIR) / name).unlink(missing_ok=True)
-    except OSError as exc:
+        shared = _shared_storage()
+        if shared is not None:
+            shared.delete(f"attachments/{name}")
+        else:
+            (Path(settings.BEDSIDE_ATTACHMENT_DIR) / name).unlink(missing_ok=True)
+    except Exception as exc:
         log.error("attachment %s could not be removed: %s", name[:8], type(exc).__name__)
 
 
 def blob_read(name: str) -> bytes:
+    shared = _shared_storage()
+    if shared is not None:
+        try:
+            with shared.open(f"attachments/{name}", "rb") as handle:
+                return crypto.decrypt_bytes(handle.read())
+        except FileNotFoundError:
+            raise
+        except Exception as exc:  # callers treat a missing or unreadable blob alike
+            raise OSError(f"attachment blob unreadable: {type(exc).__name__}") from exc
     return crypto.decrypt_bytes((storage_dir() / name).read_bytes())

@@ -373,3 +373,25 @@ def test_failure_in_a_reply_after_files_were_written_leaves_no_orphan(pat_bob, d
 def test_storage_dir_is_private(storage):
     blob_write(b"%PDF-1.4 %%EOF")
     assert oct(os.stat(storage).st_mode & 0o777) == oct(0o700)
+
+
+def test_blobs_go_to_shared_object_storage_when_a_bucket_is_configured(settings):
+    """Several app servers share blobs through django-storages (S3 in production; an in-memory
+    storage stands in for the bucket here): encrypted before upload, read back, deleted."""
+    from django.core.files.storage import default_storage
+
+    from bedside.messaging.attachments import blob_delete, blob_read, blob_write
+
+    settings.BEDSIDE_S3_BUCKET = "bedside-test"
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    secret = b"%PDF-1.4 lab results of a patient %%EOF"
+    name = blob_write(secret)
+    key = f"attachments/{name}"
+    assert default_storage.exists(key)
+    with default_storage.open(key, "rb") as handle:
+        assert b"lab results" not in handle.read()  # the bucket only ever holds ciphertext
+    assert blob_read(name) == secret
+    blob_delete(name)
+    assert not default_storage.exists(key)
+    with pytest.raises(OSError):
+        blob_read(name)

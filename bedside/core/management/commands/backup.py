@@ -36,3 +36,9 @@ class Command(BaseCommand):
                           f"{manifest['audit_events']:,} audit events"
                           + (", secrets included" if manifest["includes_secrets"] else
                              "; secrets NOT included — keep the encryption and signing keys separately"))
+        from django.conf import settings
+
+        if settings.BEDSIDE_S3_BUCKET:
+            self.stdout.write(self.style.WARNING(
+                f"Attachments live in the object-storage bucket {settings.BEDSIDE_S3_BUCKET} and are NOT in this "
+                "archive: keep that bucket versioned and replicated (docs/operations.md#backups)."))
