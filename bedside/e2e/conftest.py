@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "screenshots"
 PASSWORD = "e2e-demo-password-1"
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-MFA_USERS = {"alice", "erin", "charlie", "frank", "nora", "maya", "admin"}
+MFA_USERS = {"alice", "erin", "charlie", "frank", "nora", "maya", "admin", "sam"}
 
 try:
     from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright

@@ -107,6 +107,8 @@ def test_clinician_works_the_queue_and_staff_see_only_their_pool(
 ) -> None:
     bob = as_user("bob@demo.bedside")
     front_desk = write_message(bob, server, "Rash on my arm", "A red rash appeared on my forearm two days ago.")
+    # The CONTRACT demo flow: Bob sees the auto-reply and the response-time promise at once.
+    assert "within 2 business days" in bob.inner_text("main")
     nursing = write_message(bob, server, "Refill please", "I need a refill of my lisinopril.", category="prescription")
 
     alice = new_page()
@@ -148,6 +150,16 @@ def test_clinician_works_the_queue_and_staff_see_only_their_pool(
             response = stranger.goto(url)
             assert response is not None and response.status == 404, (email, url)
             assert "Rash" not in stranger.content() and "lisinopril" not in stranger.content()
+    response = new_page().goto(front_desk)  # a visitor is sent to sign in, learning nothing
+    assert response is not None and response.url.startswith(server.base + "/accounts/login/")
+
+    # The worker (Huey, inside `bedside serve`) emailed the care team; the email names nothing
+    # from the messages, the patient or the practice.
+    server.wait_for_log(r"Subject: You have a new secure message[\s\S]*?To: (alice|erin|nora)@demo\.bedside")
+    mails = [m.split("-------")[0].lower() for m in server.log_text().split("Subject: You have a new secure message")[1:]]
+    assert mails
+    for word in ("rash", "forearm", "lisinopril", "refill", "lindqvist", "riverside"):
+        assert all(word not in mail for mail in mails), word
 
 
 def test_auditor_verifies_the_trail_and_finds_who_read_bobs_record(

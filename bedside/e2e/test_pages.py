@@ -84,6 +84,7 @@ def test_patient_pages(server: Server, as_user: Callable[..., Page]) -> None:
     capture(gus, "inbox-empty")
     response = gus.goto(server.base + "/messages/new/")
     assert response is not None and response.status == 403
+    assert "consent" in gus.inner_text("main").lower()  # Gus is asked to sign the consent first
     capture(gus, "cannot-message")
 
     bob = as_user(BOB)
@@ -254,3 +255,88 @@ def test_500_page_is_friendly(server: Server, new_page: Callable[..., Page]) -> 
     page.wait_for_load_state()
     assert "Something went wrong on our side" in page.inner_text("main")
     capture(page, "error-500")
+
+
+# --- the newer areas: publishing, moderation, reputation, billing, follow-up, emergency access ----
+
+
+def _visit(page: Page, server: Server, path: str, name: str) -> None:
+    response = page.goto(server.base + path)
+    assert response is not None and response.status == 200, (path, response and response.status)
+    capture(page, name)
+
+
+def _open_first(page: Page, selector: str, name: str) -> None:
+    """Follow the first link matching SELECTOR (a detail page of the demo data) and capture it."""
+    link = page.locator(selector).first
+    assert link.count() == 1, f"no link {selector!r} on {page.url}"
+    link.click()
+    page.wait_for_load_state()
+    capture(page, name)
+
+
+def test_public_learning_pages(server: Server, new_page: Callable[..., Page]) -> None:
+    page = new_page()
+    _visit(page, server, "/learn/", "learn-index")
+    _visit(page, server, "/articles/before-and-after-your-knee-replacement/", "article-public")
+    _visit(page, server, "/doctors/alice-moreno/", "profile")
+    _visit(page, server, "/comment-policy/", "comment-policy")
+
+
+def test_publishing_and_moderation_pages(server: Server, as_user: Callable[..., Page]) -> None:
+    alice = as_user("alice@demo.bedside")
+    _visit(alice, server, "/publishing/", "publishing-dashboard")
+    _open_first(alice, "main a[href*='/publishing/articles/'][href$='/']:not([href$='/new/'])", "publishing-article")
+    _visit(alice, server, "/publishing/articles/new/", "publishing-editor")
+    _visit(alice, server, "/publishing/calendar/", "publishing-calendar")
+    maya = as_user("maya@demo.bedside")
+    _visit(maya, server, "/moderation/", "moderation-queue-demo")
+    _open_first(maya, "main a[href^='/moderation/'][href$='/']:not([href='/moderation/'])", "moderation-comment-demo")
+
+
+def test_clinician_tool_pages(server: Server, as_user: Callable[..., Page]) -> None:
+    alice = as_user("alice@demo.bedside")
+    _visit(alice, server, "/reputation/", "reputation-dashboard")
+    _visit(alice, server, "/reputation/watch/", "reputation-watch")
+    _visit(alice, server, "/reputation/self-audit/", "reputation-self-audit")
+    _visit(alice, server, "/billing/report/", "billing-report")
+    _visit(alice, server, "/econsults/", "econsults-alice")
+    _visit(alice, server, "/followup/", "followup-list")
+    _open_first(alice, "main a[href^='/followup/'][href$='/']:not([href$='/enrol/'])", "followup-detail")
+    _visit(alice, server, "/access/emergency/", "emergency-access")
+    sam = as_user("sam@demo.bedside")
+    _visit(sam, server, "/econsults/", "econsults-sam")
+    _open_first(sam, "main a[href^='/econsults/']", "econsult-detail")
+    frank = as_user("frank@demo.bedside")
+    _visit(frank, server, "/access/emergency/review/", "emergency-access-review")
+    bob = as_user(BOB)
+    _visit(bob, server, "/followup/mine/", "check-ins")
+
+
+def test_more_menu_folds_the_less_used_tools(server: Server, as_user: Callable[..., Page]) -> None:
+    alice = as_user("alice@demo.bedside")
+    alice.goto(server.base + "/queue/")
+    more = alice.locator(".nav-more > summary")
+    # Desktop: one row beside the brand; the tools wait behind "More" until asked for.
+    assert more.is_visible() and not alice.get_by_role("link", name="E-visit billing").is_visible()
+    more.focus()
+    assert _focus_is_visible(alice)
+    alice.keyboard.press("Enter")
+    assert alice.get_by_role("link", name="E-visit billing").is_visible()
+    capture(alice, "menu-more-open")
+    alice.keyboard.press("Escape")  # app.js: closes like a menu, focus back on "More"
+    assert not alice.get_by_role("link", name="E-visit billing").is_visible()
+    assert "More" in str(alice.evaluate("document.activeElement.textContent"))
+    more.click()
+    alice.get_by_role("link", name="Reputation").click()
+    alice.wait_for_url(re.compile(r".*/reputation/$"))
+    # The page shown is one of the folded tools: the closed "More" says so.
+    assert alice.locator(".nav-more[open]").count() == 0
+    assert alice.locator(".nav-more a[aria-current=page]").count() == 1
+    # Phone: inside the folded menu, "More" opens as an indented list.
+    phone = as_user("alice@demo.bedside", phone=True)
+    phone.goto(server.base + "/queue/")
+    phone.click(".nav-toggle")
+    phone.click(".nav-more > summary")
+    assert phone.get_by_role("link", name="E-consults").is_visible()
+    capture(phone, "menu-more-phone", check=True)

@@ -20,7 +20,7 @@ class FeedForm(forms.Form):
                           widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
                           error_messages={"required": "Enter the feed's address."})
     kind = forms.ChoiceField(label="What is it?", choices=FeedKind.choices)
-    title = forms.CharField(label="Name (optional)", max_length=200, required=False)
+    title = forms.CharField(label="Name", max_length=200, required=False)
 
 
 class SelfAuditForm(forms.Form):

@@ -27,3 +27,37 @@
     }
   });
 })();
+
+/* The care team's "More" list is a native <details>: it works without this script; here it also
+   closes on Escape (focus back on its summary) and on a click or focus elsewhere, like a menu. */
+(function () {
+  "use strict";
+  var more = document.querySelector(".nav-more");
+  if (!more) {
+    return;
+  }
+  function close(refocus) {
+    if (more.open) {
+      more.open = false;
+      if (refocus) {
+        more.querySelector("summary").focus();
+      }
+    }
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && more.open) {
+      close(more.contains(document.activeElement));
+      event.stopPropagation();  // an open "More" closes first; the next Escape folds the phone menu
+    }
+  }, true);
+  document.addEventListener("click", function (event) {
+    if (!more.contains(event.target)) {
+      close(false);
+    }
+  });
+  document.addEventListener("focusin", function (event) {
+    if (!more.contains(event.target)) {
+      close(false);
+    }
+  });
+})();

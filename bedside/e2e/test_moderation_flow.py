@@ -1,4 +1,6 @@
-"""In a real browser: a visitor comments, Maya moderates (approve with redaction), Alice replies."""
+"""In a real browser: a visitor comments, Maya moderates (approve with redaction), Alice replies.
+
+Moved here from bedside/moderation/tests/e2e/ to share the session server."""
 
 from __future__ import annotations
 
