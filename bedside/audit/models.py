@@ -154,12 +154,12 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
         ]
 
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} by {self.actor_id} on {self.object_type}:{self.object_id}"
+
     @property
     def action_label(self) -> str:
         return _ACTION_LABELS.get(self.action, self.action)
-
-    def __str__(self) -> str:
-        return f"#{self.pk} {self.action} by {self.actor_id} on {self.object_type}:{self.object_id}"
 
 
 class AuditLeaf(models.Model):
