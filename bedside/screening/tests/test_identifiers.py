@@ -163,3 +163,49 @@ def test_a_duration_is_not_an_age() -> None:
 
 def test_possessive_first_name_is_a_name() -> None:
     assert ("NAME", "Emma") in _found("Our Emma's seizures got better on the keto diet.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("HD 3/4-3/6, next tomorrow", ("DATE", "3/4")),  # a range: both ends, though "3/4" alone may be a fraction
+        ("HD 3/4-3/6, next tomorrow", ("DATE", "3/6")),
+        ("had treatments 10/03/10/04 and due again", ("DATE", "10/04")),
+        ("urine cx 7/22 neg", ("DATE", "7/22")),
+        ("22-Jul seen in clinic", ("DATE", "22-Jul")),
+        ("call the unit at ext 4321 with questions", ("PHONE", "4321")),
+        ("PT LIVES IN GLEN BURNIE WITH DTR", ("LOCATION", "GLEN BURNIE")),  # a listed town
+        ("pt vacationing in Ocean City when he fell", ("LOCATION", "Ocean City")),
+        ("lives alone at 19 Clover St. in Lansdowne.", ("LOCATION", "Lansdowne")),
+        ("admitted from Meridian Nursing and Rehab", ("LOCATION", "Meridian Nursing and Rehab")),
+        ("OSH (Shady Grove) reports a negative CT", ("LOCATION", "Shady Grove")),
+        ("PT WAS IN CHB ON QUARTERMAIN 2 WITH HR 50", ("LOCATION", "QUARTERMAIN")),  # a building before its floor
+        ("paged Okafor re: K 3.2", ("NAME", "Okafor")),
+        ("Report given to Bodner RN on the floor", ("NAME", "Bodner")),
+        ("PCP is Ramkissoon, will fax the note", ("NAME", "Ramkissoon")),
+    ],
+)
+def test_clinical_recognizers_more(text: str, expected: tuple[str, str]) -> None:
+    assert expected in _found(text, clinical=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PT CAME TO VISIT SISTER IN MASSACHUSETTS AND DEVELOPED CP",  # a state alone is not identifying (Safe Harbor)
+        "ECHO showed 25% EF w/ 3-4+MR. Given total 6u PRBC",  # mitral regurgitation, not "Mr. Given"
+        "89 YO WOMAN WITH EF OF 10,3+MR, WEANED OFF NEO",
+        "TOLERATING INCREASE IN CAPTOPRIL 75 TID",  # a dose, not a floor
+        "cv: arrived on 200mcg of Nitro IV",  # a town's name used as a drug's
+        "PER MD'S PT TO BE STARTED ON NIPRIDE, MD'S AWARE",  # the doctors, not a credential after a name
+        "PCP appt next week",
+    ],
+)
+def test_clinical_negatives_more(text: str) -> None:
+    assert [f for f in _found(text, clinical=True) if f[0] != "AGE"] == []
+
+
+def test_role_abbreviations_are_not_names() -> None:
+    found = _found("DTR MARGUERITE CALLED; Family meeting w/ Dr. Lee, SW Gretchen", clinical=True)
+    assert ("NAME", "MARGUERITE") in found and ("NAME", "Gretchen") in found
+    assert ("NAME", "DTR") not in found and ("NAME", "SW") not in found
