@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Max, QuerySet
+from django.db import connection
+from django.db.models import Max, QuerySet, Subquery
 from django.utils import timezone
 
 from bedside.accounts.models import Practice, User
@@ -35,22 +36,60 @@ def document_current(*, practice: Practice, scope: str) -> ConsentDocument | Non
     return ConsentDocument.objects.filter(practice=practice, scope=scope).order_by("-version").first()
 
 
+def _live_signatures(*, patient: User, practice: Practice, scope: str) -> QuerySet[ConsentSignature]:
+    # The current version is a subquery, not a separate read of the whole document: the gate
+    # runs on every message, and a document's body is pages of text.
+    current = (
+        ConsentDocument.objects.filter(practice=practice, scope=scope).order_by("-version").values("pk")[:1]
+    )
+    return ConsentSignature.objects.filter(
+        patient=patient, practice=practice, scope=scope, document_id=Subquery(current),
+        revoked_at__isnull=True, superseded_at__isnull=True,
+    )
+
+
 def signature_live(*, patient: User, practice: Practice, scope: str) -> ConsentSignature | None:
     """Return the patient's live signature of the *current* version of SCOPE, if any.
 
     A signature of an older version does not count: a new version requires re-signing.
+    The document comes without its body (loaded only if someone reads it).
     """
-    current = document_current(practice=practice, scope=scope)
-    if current is None:
-        return None
     return (
-        ConsentSignature.objects.filter(
-            patient=patient, practice=practice, scope=scope, document=current,
-            revoked_at__isnull=True, superseded_at__isnull=True,
-        )
+        _live_signatures(patient=patient, practice=practice, scope=scope)
         .select_related("document")
+        .defer("document__body")
         .first()
     )
+
+
+def consent_live(*, patient: User, practice: Practice, scope: str) -> bool:
+    """Return whether the patient has a live signature of the current version of SCOPE (one statement)."""
+    return _live_signatures(patient=patient, practice=practice, scope=scope).exists()
+
+
+# Table names are the models' (asserted in the tests); parameters only through placeholders.
+_GATE_SQL = (
+    "SELECT EXISTS(SELECT 1 FROM consent_carerelationship"
+    "  WHERE patient_id = %s AND practice_id = %s AND ended_at IS NULL),"
+    " EXISTS(SELECT 1 FROM consent_consentsignature"
+    "  WHERE patient_id = %s AND practice_id = %s AND scope = %s"
+    "  AND revoked_at IS NULL AND superseded_at IS NULL"
+    "  AND document_id = (SELECT id FROM consent_consentdocument"
+    "   WHERE practice_id = %s AND scope = %s ORDER BY version DESC LIMIT 1))"
+)
+
+
+def messaging_allowed(*, patient: User, practice: Practice, scope: str) -> tuple[bool, bool]:
+    """Return (established relationship, live consent to SCOPE) in one statement: the gate of every message.
+
+    Same rules as relationship_active and consent_live. Plain SQL because it runs on every
+    message and building the equivalent ORM query (two EXISTS, a subquery) cost more CPU than
+    the database spends answering it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_GATE_SQL, [patient.pk, practice.pk, patient.pk, practice.pk, scope, practice.pk, scope])
+        related, signed = cursor.fetchone()
+    return bool(related), bool(signed)
 
 
 def consent_status(*, patient: User, practice: Practice) -> list[dict[str, object]]:

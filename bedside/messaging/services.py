@@ -15,7 +15,7 @@ from bedside.accounts.models import CARE_TEAM_ROLES, Practice, Role, User
 from bedside.audit.models import Action, Outcome
 from bedside.audit.services import audit_record
 from bedside.consent.models import Scope
-from bedside.consent.selectors import relationship_active, signature_live
+from bedside.consent.selectors import consent_live, messaging_allowed, relationship_active
 from bedside.core.errors import Conflict, Forbidden, InvalidInput
 from bedside.messaging.access import is_care_team_of
 from bedside.messaging.attachments import MAX_FILES_PER_MESSAGE, CleanFile, blob_delete, blob_write
@@ -81,13 +81,14 @@ def messaging_gate(*, patient: User, practice: Practice) -> None:
     """Raise MessagingRefused unless PATIENT may message PRACTICE now (relationship + live consent)."""
     if patient.role != Role.PATIENT:
         raise Forbidden("Only patients start conversations with a practice.")
-    if relationship_active(patient=patient, practice=practice) is None:
+    related, signed = messaging_allowed(patient=patient, practice=practice, scope=Scope.PORTAL_MESSAGING)
+    if not related:
         raise MessagingRefused(
             "You can message a practice only after an established visit with them. "
             "Please call the office to set up care.",
             code="no_relationship",
         )
-    if signature_live(patient=patient, practice=practice, scope=Scope.PORTAL_MESSAGING) is None:
+    if not signed:
         raise MessagingRefused(
             "Before you can send secure messages, please read and sign the practice's "
             "portal-messaging consent (Consents page).",
@@ -183,7 +184,7 @@ def _check_files(*, author: User, practice: Practice, files: Sequence[CleanFile]
     if len(files) > MAX_FILES_PER_MESSAGE:
         raise InvalidInput(f"At most {MAX_FILES_PER_MESSAGE} files can be attached to one message.", field="attachments")
     if author.role == Role.PATIENT and any(f.content_type.startswith("image/") for f in files):
-        if signature_live(patient=author, practice=practice, scope=Scope.PHOTO_SHARING) is None:
+        if not consent_live(patient=author, practice=practice, scope=Scope.PHOTO_SHARING):
             raise MessagingRefused(
                 "To send photos, please first sign the practice's photo-sharing consent (Consents page). "
                 "Your message was not sent; nothing you wrote was lost.",
@@ -244,7 +245,7 @@ def _care_team_recipients(thread: Thread) -> list[User]:
 
 def _patient_recipients(thread: Thread) -> list[User]:
     patient = thread.patient
-    if signature_live(patient=patient, practice=thread.practice, scope=Scope.EMAIL_NOTIFICATIONS) is None:
+    if not consent_live(patient=patient, practice=thread.practice, scope=Scope.EMAIL_NOTIFICATIONS):
         return []
     return [patient]
 
@@ -328,7 +329,7 @@ def _thread_create_atomic(
                          practice_id=practice.pk, ip=ip, channel=channel,
                          detail={"thread": thread.pk, "attachments": len(attachments)})
             _notify(thread=thread, message=message, recipients=_care_team_recipients(thread))
-            record_changed(kind="message", pk=message.pk)  # EHR push after commit
+            record_changed(kind="message", pk=message.pk, practice_id=practice.pk)  # EHR push after commit
             if urgency == Urgency.EMERGENCY or crisis:
                 triage.oncall_alert(thread=thread, message=message, reason="crisis" if crisis else "emergency")
     except BaseException:
@@ -367,11 +368,15 @@ def message_send(
         with transaction.atomic():
             # Lock the thread row only: PostgreSQL refuses FOR UPDATE on the nullable side of
             # the outer joins that select_related adds for pool, assignee and clinician.
+            # Practice, patient and subject never change: take them from the thread the caller
+            # loaded rather than joining and decrypting them again under the lock.
             locked = (
                 Thread.objects.select_for_update(of=("self",))
-                .select_related("practice", "patient", "pool", "assignee", "clinician")
+                .select_related("pool", "assignee", "clinician")
+                .defer("subject")
                 .get(pk=thread.pk)
             )
+            locked.practice, locked.patient, locked.subject = thread.practice, thread.patient, thread.subject
             if locked.status == ThreadStatus.CLOSED:
                 raise Conflict(
                     "This conversation is closed. Start a new message instead; your text is kept below."
@@ -417,7 +422,7 @@ def message_send(
                          practice_id=locked.practice_id, ip=ip, channel=channel,
                          detail={"thread": locked.pk, "attachments": len(attachments)})
             _notify(thread=locked, message=message, recipients=recipients)
-            record_changed(kind="message", pk=message.pk)  # EHR push after commit
+            record_changed(kind="message", pk=message.pk, practice_id=locked.practice_id)  # EHR push after commit
             if alert_reason:
                 triage.oncall_alert(thread=locked, message=message, reason=alert_reason)
     except BaseException:

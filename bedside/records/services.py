@@ -260,19 +260,23 @@ def _enqueue_transcript(thread_id: int, actor_id: int | None) -> Any:
     return enqueue_transcript
 
 
-def record_changed(*, kind: str, pk: int, actor: User | None = None) -> list[int]:
+def record_changed(
+    *, kind: str, pk: int, actor: User | None = None, practice_id: int | None = None
+) -> list[int]:
     """Note that a record changed, inside the transaction that changed it.
 
     Writes a PushJob per active EHR endpoint of the practice (so nothing committed is lost)
     and enqueues delivery after commit. Closing a thread also files its PDF transcript.
-    Return the ids of the jobs written.
+    PRACTICE_ID, when the caller has it at hand, saves looking it up (the message path runs
+    this on every send). Return the ids of the jobs written.
     """
     if kind not in PushKind.values:
         raise ValueError(f"unknown record kind {kind!r}")
     if kind == PushKind.THREAD and Thread.objects.filter(pk=pk, status="closed").exists():
         # Robust: the close is committed; a queue that is down must not turn it into an error.
         transaction.on_commit(_enqueue_transcript(pk, actor.pk if actor else None), robust=True)
-    practice_id = _practice_of(kind, pk)
+    if practice_id is None:
+        practice_id = _practice_of(kind, pk)
     ids: list[int] = []
     if practice_id is None:
         return ids
