@@ -38,7 +38,9 @@ _DETAIL_CACHE_MAX = 200_000
 # million rows need no datetime objects; `canonical_bytes` accepts datetimes too.
 _AT_SQL = {
     "postgresql": "(EXTRACT(EPOCH FROM e.at) * 1000000)::bigint",
-    "sqlite": "(CAST(strftime('%%s', e.at) AS INTEGER) * 1000000 + CAST(substr(e.at || '000000', 21, 6) AS INTEGER))",
+    # Whole seconds from the text without its fraction: SQLite's date functions keep milliseconds
+    # only and round, so ".999888" would become the next second.
+    "sqlite": "(CAST(strftime('%%s', substr(e.at, 1, 19)) AS INTEGER) * 1000000 + CAST(substr(e.at || '000000', 21, 6) AS INTEGER))",
 }
 _DETAIL_SQL = {"postgresql": "e.detail::text", "sqlite": "e.detail"}
 
