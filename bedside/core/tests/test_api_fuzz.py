@@ -9,6 +9,7 @@ count is asserted at the end of the session.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -41,6 +42,24 @@ _statuses: dict[int, int] = {}
 # Every other case gets real ids in its path, so the fuzzed bodies and queries reach real objects too.
 REAL_SLUGS = {"/api/v1/public/doctors/{slug}": "alice-moreno"}
 DEFAULT_SLUG = "getting-ready-for-flu-season"
+
+
+@contextlib.contextmanager
+def _kept_connection() -> Iterator[None]:
+    """Serve a request as Django's test client does. Called directly, the WSGI handler closes the
+    database connection at the request boundaries (close_old_connections), which on PostgreSQL
+    ends the test's transaction; the test client disconnects that handler for the same reason
+    (and reconnects it after each of its own requests, so this is done around each call)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -84,7 +103,9 @@ def test_api_conforms_and_never_fails(case: Any, bearer: Callable[[], dict[str, 
         from django.core.cache import cache
 
         cache.clear()
-    response = case.call_and_validate(headers=bearer(), checks=CHECKS)
+    headers = bearer()
+    with _kept_connection():
+        response = case.call_and_validate(headers=headers, checks=CHECKS)
     _statuses[response.status_code] = _statuses.get(response.status_code, 0) + 1
     _calls[label] = _calls.get(label, 0) + 1
 

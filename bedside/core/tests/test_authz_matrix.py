@@ -291,7 +291,7 @@ def world(demo: dict[str, User], dr_alice: User, pat_bob: User) -> dict[str, Any
         "relationship": CareRelationship.objects.get(patient=pat_bob, practice=riverside, ended_at__isnull=True).pk,
         "coverage": coverage.pk,
         "practice": riverside.pk,
-        "clinician": dr_alice.pk,
+        "clinician": dr_alice.clinician_profile.pk,  # a ClinicianProfile id, not the user id
     }
     world.update(_world_of_newer_apps(riverside, dr_alice, pat_bob, colleague, demo["erin"], sent))
     return world
