@@ -1,7 +1,7 @@
 """Audit trail benchmark: batch append rate and the time to verify 1,000,000 events.
 
 `run()` starts a child process (its own Django set-up, so other benchmarks are not disturbed)
-that creates a scratch database — PostgreSQL when TEST_DATABASE_URL or DATABASE_URL points to a
+that creates a scratch database — PostgreSQL when TEST_DATABASE_URL, DATABASE_URL or localhost:5432 offers a
 reachable server, else SQLite — migrates it, and:
 1. appends events with `audit_record_many` (the bulk path) and reports events per second;
 2. fills the trail to BENCH_AUDIT_EVENTS (default 1,000,000) rows with COPY / executemany;
@@ -21,27 +21,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.common import postgres_url
+
 ROOT = Path(__file__).resolve().parent.parent
 MARK = "BENCH_AUDIT_RESULT "
 
 
-def _postgres_url() -> str | None:
-    for name in ("TEST_DATABASE_URL", "DATABASE_URL"):
-        url = os.environ.get(name, "")
-        if url.startswith(("postgres://", "postgresql://")):
-            try:
-                import psycopg
-
-                with psycopg.connect(url, connect_timeout=3):
-                    return url
-            except Exception:  # unreachable: fall back to the next candidate, then SQLite
-                continue
-    return None
-
-
 def run() -> dict[str, Any]:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings.test", PYTHONUNBUFFERED="1")
-    url = _postgres_url()
+    url = postgres_url()  # the same server the other benchmarks find (env, then localhost)
     if url:
         env.update(BEDSIDE_TEST_DB="postgres", TEST_DATABASE_URL=url)
     else:
