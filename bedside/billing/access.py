@@ -11,19 +11,9 @@ from __future__ import annotations
 from bedside.accounts.models import CARE_TEAM_ROLES, Practice, Role, User
 from bedside.billing.models import EConsult, TimeEntry
 from bedside.billing.selectors import sharing_signed
-from bedside.core.errors import NotFound
+from bedside.core.errors import NotFound, object_pk
 from bedside.messaging.access import access_thread
 from bedside.messaging.models import Thread
-
-
-def _pk(raw: int | str) -> int:
-    try:
-        pk = int(raw)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if pk <= 0 or pk > 2**63 - 1:
-        raise NotFound()
-    return pk
 
 
 def access_thread_for_time(user: User, thread_id: int | str) -> Thread:
@@ -35,7 +25,7 @@ def access_thread_for_time(user: User, thread_id: int | str) -> Thread:
 
 def access_own_time_entry(user: User, entry_id: int | str) -> TimeEntry:
     """Return USER's own time entry on a thread they may still see, else NotFound."""
-    entry = TimeEntry.objects.select_related("thread").filter(pk=_pk(entry_id), user_id=user.pk).first()
+    entry = TimeEntry.objects.select_related("thread").filter(pk=object_pk(entry_id), user_id=user.pk).first()
     if entry is None:
         raise NotFound()
     access_thread_for_time(user, entry.thread_id)
@@ -62,7 +52,7 @@ def access_econsult(user: User, econsult_id: int | str) -> EConsult:
         raise NotFound()
     econsult = (
         EConsult.objects.select_related("practice", "patient", "requester", "specialist")
-        .filter(pk=_pk(econsult_id)).first()
+        .filter(pk=object_pk(econsult_id)).first()
     )
     if econsult is None:
         raise NotFound()

@@ -32,6 +32,21 @@ class NotFound(BedsideError):
         super().__init__(message)
 
 
+def object_pk(raw: object) -> int:
+    """Return RAW (an id from a URL or a form) as a database id, or raise NotFound.
+
+    Garbage, zero, negatives and ids past the 64-bit range are "not found" like any id the user
+    may not see, and never reach the database (where a huge id would overflow, a 500).
+    """
+    try:
+        pk = int(raw)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        raise NotFound() from None
+    if pk <= 0 or pk > 2**63 - 1:
+        raise NotFound()
+    return pk
+
+
 class Forbidden(BedsideError):
     """Raise when the user is known to be entitled to ask but the guidelines forbid the action."""
 

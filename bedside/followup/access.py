@@ -9,18 +9,8 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from bedside.accounts.models import CARE_TEAM_ROLES, Role, User
-from bedside.core.errors import NotFound
+from bedside.core.errors import NotFound, object_pk
 from bedside.followup.models import CheckIn, Enrolment
-
-
-def _pk(raw: int | str) -> int:
-    try:
-        pk = int(raw)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if pk <= 0 or pk > 2**63 - 1:
-        raise NotFound()
-    return pk
 
 
 def enrolments_visible(user: User) -> QuerySet[Enrolment]:
@@ -44,7 +34,7 @@ def access_enrolment(user: User, enrolment_id: int | str) -> Enrolment:
     """Return the enrolment if USER may see it, else raise NotFound (same for missing and not yours)."""
     enrolment = (
         enrolments_visible(user).select_related("plan", "plan__faq_article", "patient", "practice", "clinician")
-        .filter(pk=_pk(enrolment_id)).first()
+        .filter(pk=object_pk(enrolment_id)).first()
     )
     if enrolment is None:
         raise NotFound()
@@ -55,7 +45,7 @@ def access_check_in(user: User, check_in_id: int | str) -> CheckIn:
     """Return the check-in if USER may see it (via its enrolment), else raise NotFound."""
     check_in = (
         CheckIn.objects.select_related("enrolment", "enrolment__plan", "enrolment__practice", "enrolment__patient")
-        .filter(pk=_pk(check_in_id), enrolment__in=enrolments_visible(user)).first()
+        .filter(pk=object_pk(check_in_id), enrolment__in=enrolments_visible(user)).first()
     )
     if check_in is None:
         raise NotFound()

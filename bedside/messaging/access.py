@@ -10,11 +10,11 @@ for a missing id.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Now
 
 from bedside.accounts.models import CARE_TEAM_ROLES, BreakGlassGrant, Role, User
-from bedside.core.errors import NotFound
+from bedside.core.errors import NotFound, object_pk
 from bedside.messaging.models import Attachment, Thread
 
 
@@ -27,18 +27,30 @@ def care_team_filter(user: User) -> Q:
     return Q(practice_id__in=practice_ids) & mine
 
 
+def _active_grants(user: User) -> QuerySet[BreakGlassGrant]:
+    return BreakGlassGrant.objects.filter(user_id=user.pk, ended_at__isnull=True, expires_at__gt=Now(),
+                                          practice__memberships__user_id=user.pk,
+                                          practice__memberships__is_active=True)
+
+
 def break_glass_filter(user: User) -> Q | None:
-    """Return the Q of threads USER opened with emergency access that has not ended, or None."""
+    """Return the Q of threads USER opened with emergency access that has not ended, or None.
+
+    A subquery, so the grants are checked inside the one thread query rather than read first.
+    """
     if user.role != Role.CLINICIAN:
         return None
-    grants = BreakGlassGrant.objects.filter(user_id=user.pk, ended_at__isnull=True, expires_at__gt=timezone.now(),
-                                            practice__memberships__user_id=user.pk,
-                                            practice__memberships__is_active=True)
-    q: Q | None = None
-    for practice_id, patient_id in grants.values_list("practice_id", "patient_id"):
-        one = Q(practice_id=practice_id, patient_id=patient_id)
-        q = one if q is None else q | one
-    return q
+    return Q(Exists(_active_grants(user).filter(practice_id=OuterRef("practice_id"),
+                                                patient_id=OuterRef("patient_id"))))
+
+
+def break_glass_only(user: User, thread: Thread) -> bool:
+    """Return whether USER sees THREAD only through emergency access (for the audit row)."""
+    return (
+        user.role == Role.CLINICIAN
+        and _active_grants(user).filter(practice_id=thread.practice_id, patient_id=thread.patient_id).exists()
+        and not Thread.objects.filter(care_team_filter(user), pk=thread.pk).exists()
+    )
 
 
 def threads_visible(user: User) -> QuerySet[Thread]:
@@ -57,12 +69,7 @@ def threads_visible(user: User) -> QuerySet[Thread]:
 
 def access_thread(user: User, thread_id: int | str) -> Thread:
     """Return the thread if USER may see it, else raise NotFound (same for missing and not yours)."""
-    try:
-        pk = int(thread_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if pk <= 0 or pk > 2**63 - 1:
-        raise NotFound()
+    pk = object_pk(thread_id)
     thread = threads_visible(user).select_related("practice", "patient", "assignee", "pool").filter(pk=pk).first()
     if thread is None:
         raise NotFound()
@@ -70,12 +77,7 @@ def access_thread(user: User, thread_id: int | str) -> Thread:
 
 
 def access_attachment(user: User, attachment_id: int | str) -> Attachment:
-    try:
-        pk = int(attachment_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if pk <= 0 or pk > 2**63 - 1:
-        raise NotFound()
+    pk = object_pk(attachment_id)
     attachment = Attachment.objects.select_related("message__thread").filter(pk=pk).first()
     if attachment is None:
         raise NotFound()

@@ -12,20 +12,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from bedside.accounts.models import Role, User
-from bedside.core.errors import NotFound
+from bedside.core.errors import NotFound, object_pk
 from bedside.moderation.models import Comment, CommentKind
 
 MODERATOR_ROLES = frozenset({Role.MODERATOR, Role.CLINICIAN, Role.PRACTICE_ADMIN})
-
-
-def _pk(value: int | str) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if pk <= 0 or pk > 2**63 - 1:
-        raise NotFound()
-    return pk
 
 
 def is_moderator(user: User) -> bool:
@@ -49,7 +39,7 @@ def comments_moderatable(user: User) -> QuerySet[Comment]:
 def access_comment(user: User, comment_id: int | str) -> Comment:
     """Return the comment if USER may moderate it, else raise NotFound (same for missing)."""
     comment = (
-        comments_moderatable(user).select_related("article", "practice", "moderated_by").filter(pk=_pk(comment_id)).first()
+        comments_moderatable(user).select_related("article", "practice", "moderated_by").filter(pk=object_pk(comment_id)).first()
     )
     if comment is None:
         raise NotFound()

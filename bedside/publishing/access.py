@@ -12,7 +12,7 @@ from typing import TypeVar
 from django.db.models import Model, QuerySet
 
 from bedside.accounts.models import CARE_TEAM_ROLES, ClinicianProfile, Practice, Role, User
-from bedside.core.errors import NotFound
+from bedside.core.errors import NotFound, object_pk
 from bedside.publishing.models import (
     Article,
     ArticleStatus,
@@ -27,16 +27,6 @@ from bedside.publishing.models import (
 REVIEWER_ROLES = frozenset({Role.CLINICIAN, Role.PRACTICE_ADMIN})
 
 M = TypeVar("M", bound=Model)
-
-
-def _pk(value: int | str) -> int:
-    try:
-        pk = int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if pk <= 0 or pk > 2**63 - 1:
-        raise NotFound()
-    return pk
 
 
 def editor_practices(user: User) -> QuerySet[Practice]:
@@ -60,7 +50,7 @@ def may_review(user: User, article: Article) -> bool:
 
 
 def _editor_object(user: User, queryset: QuerySet[M], object_id: int | str, practice_field: str) -> M:
-    pk = _pk(object_id)
+    pk = object_pk(object_id)
     found = queryset.filter(pk=pk, **{f"{practice_field}__in": editor_practices(user)}).first()
     if found is None:
         raise NotFound()
@@ -90,7 +80,7 @@ def access_editor_practice(user: User, practice_id: int | str) -> Practice:
 
 def access_editor_clinician(user: User, clinician_id: int | str) -> ClinicianProfile:
     """Return a clinician profile USER may edit: their own, or any of the practice for an administrator."""
-    pk = _pk(clinician_id)
+    pk = object_pk(clinician_id)
     qs = ClinicianProfile.objects.filter(pk=pk, practice__in=editor_practices(user)).select_related("user", "practice")
     if user.role != Role.PRACTICE_ADMIN:
         qs = qs.filter(user=user)
@@ -118,6 +108,7 @@ def access_public_article(slug: str) -> Article:
 def access_public_profile(slug: str) -> PublicProfile:
     profile = (
         PublicProfile.objects.select_related("clinician__user", "clinician__practice")
+        .defer("photo")  # loaded on access by the photo view alone
         .filter(slug=slug, is_public=True, clinician__user__is_active=True)
         .first()
     )

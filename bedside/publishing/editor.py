@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bedside.accounts.models import ClinicianProfile, Practice, User
-from bedside.core.errors import BedsideError, NotFound
+from bedside.core.errors import BedsideError, NotFound, object_pk
 from bedside.core.web import current_user, posted
 from bedside.publishing import access, selectors, services
 from bedside.publishing.forms import (
@@ -209,12 +209,9 @@ def article_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "add_resource":
             ids = set(article.resources.values_list("pk", flat=True))
             try:
-                resource_id = int(request.POST.get("resource", ""))
-            except ValueError:
+                ids.add(object_pk(request.POST.get("resource", "")))
+            except NotFound:
                 raise Http404() from None
-            if not 0 < resource_id < 2**63:
-                raise Http404()
-            ids.add(resource_id)
             services.article_resources_set(actor=user, article=article, resource_ids=ids)
             messages.success(request, "Resource added.")
         else:
