@@ -201,6 +201,8 @@ def visit_record(
         raise InvalidInput("This patient has no care relationship with the practice.", field="patient")
     if visit_date > timezone.localdate() + timedelta(days=1):
         raise InvalidInput("A visit cannot be recorded in the future.", field="visit_date")
+    if visit_date.year < 1900:
+        raise InvalidInput("Choose a visit date after 1900.", field="visit_date")
     visit = Visit.objects.create(practice=practice, patient=patient, clinician=clinician, visit_date=visit_date,
                                  entered_by=actor)
     audit_record(channel=channel, action=Act.VISIT_RECORD, actor=actor, obj=visit, patient_id=patient.pk, practice_id=practice.pk, ip=ip)
@@ -216,6 +218,10 @@ def global_period_record(
     _require_member(actor, practice)
     if days not in GlobalDays.values:
         raise InvalidInput("A global period lasts 10 or 90 days.", field="days")
+    # The roll-up adds the period to the date: a date near year 9999 would overflow there, on every
+    # page showing this patient's e-visit time, for as long as the row exists.
+    if not date(1900, 1, 1) <= procedure_date <= timezone.localdate() + timedelta(days=366):
+        raise InvalidInput("Choose a procedure date between 1900 and a year from now.", field="procedure_date")
     if relationship_active(patient=patient, practice=practice) is None:
         raise InvalidInput("This patient has no care relationship with the practice.", field="patient")
     period = GlobalPeriod.objects.create(practice=practice, patient=patient, procedure_date=procedure_date, days=days,

@@ -185,3 +185,15 @@ def test_pages_are_labelled_without_inline_style(bob_thread: Thread, dr_alice: U
         html = response.content.decode()
         assert "style=" not in html and "<style" not in html and "<script>" not in html, url
         assert_labelled(html)
+
+
+def test_far_off_procedure_dates_are_refused_and_never_break_the_thread(bob_thread: Thread, dr_alice: User,
+                                                                        web_login: Login) -> None:
+    client = web_login(dr_alice)
+    for day in ("9999-12-31", "1066-10-14"):
+        response = client.post(f"/threads/{bob_thread.pk}/billing/", {"form": "global", "global-procedure_date": day,
+                                                                     "global-days": "90", "global-procedure": "knee"})
+        assert response.status_code == 400 and "knee" in response.content.decode()
+    assert not GlobalPeriod.objects.exists()
+    assert client.get(f"/threads/{bob_thread.pk}/").status_code == 200
+    assert client.get(f"/threads/{bob_thread.pk}/billing/").status_code == 200
