@@ -12,8 +12,6 @@ Invariants kept here (and tested at every surface):
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
 import re
 from collections.abc import Iterable
@@ -27,6 +25,7 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from bedside.accounts.models import Practice, User
 from bedside.audit.services import audit_record
@@ -85,26 +84,13 @@ class ReplyNeedsConfirmation(BedsideError):
 # --- rate limits -------------------------------------------------------------------------------
 
 
-def _limit(name: str, default: tuple[int, int]) -> tuple[int, int]:
-    """Return (count, seconds) from settings BEDSIDE_COMMENT_RATE_<NAME> ("5/600"), else DEFAULT."""
-    raw = getattr(settings, f"BEDSIDE_COMMENT_RATE_{name}", None)
-    if not raw:
-        return default
-    count, _, seconds = str(raw).partition("/")
-    return int(count), int(seconds)
-
-
 def ip_digest(ip: str | None) -> str:
     """Return a keyed digest of the client address: rate limits work, the address is never kept."""
-    if not ip:
-        return ""
-    key = hashlib.sha256(("bedside.comment-ip:" + settings.SECRET_KEY).encode()).digest()
-    return hmac.new(key, ip.encode("utf-8"), hashlib.sha256).hexdigest()
+    return salted_hmac("bedside.comment-ip", ip, algorithm="sha256").hexdigest() if ip else ""
 
 
 def _email_digest(email: str) -> str:
-    key = hashlib.sha256(("bedside.comment-email:" + settings.SECRET_KEY).encode()).digest()
-    return hmac.new(key, email.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
+    return salted_hmac("bedside.comment-email", email.strip().lower(), algorithm="sha256").hexdigest()
 
 
 def _count(key: str, window: int) -> int:
@@ -120,9 +106,9 @@ def _rate_check(*, ip_hash: str, email: str) -> None:
     """Count one submission per IP digest and per email; raise RateLimited past either limit."""
     checks = []
     if ip_hash:
-        checks.append(("comment-rate:ip:" + ip_hash, _limit("IP", (5, 600))))
+        checks.append(("comment-rate:ip:" + ip_hash, settings.BEDSIDE_COMMENT_RATE_IP))
     if email:
-        checks.append(("comment-rate:email:" + _email_digest(email), _limit("EMAIL", (5, 3600))))
+        checks.append(("comment-rate:email:" + _email_digest(email), settings.BEDSIDE_COMMENT_RATE_EMAIL))
     for key, (limit, window) in checks:
         if _count(key, window) > limit:
             minutes = max(1, window // 60)

@@ -31,7 +31,7 @@ def practice_settings(practice: Practice) -> PracticePublishing:
 def articles_public() -> QuerySet[Article]:
     return (
         Article.objects.filter(status=ArticleStatus.PUBLISHED)
-        .select_related("practice", "author", "series")
+        .select_related("practice", "author__clinician_profile", "series")  # feeds show author names
         .prefetch_related("tags")
         .order_by("-published_at", "-pk")
     )
@@ -58,9 +58,10 @@ def topics_public() -> QuerySet[Topic]:
 
 
 def profiles_public() -> QuerySet[PublicProfile]:
+    # The photo bytes are served by their own view only: lists and the sitemap leave them in the database.
     return PublicProfile.objects.filter(is_public=True, clinician__user__is_active=True).select_related(
         "clinician__practice"
-    )
+    ).defer("photo")
 
 
 def profile_of_author(article: Article) -> PublicProfile | None:

@@ -173,6 +173,9 @@ BEDSIDE_API_TOKEN_HOURS = env_int("BEDSIDE_API_TOKEN_HOURS", 12, minimum=1)
 
 # --- sessions, cookies, security headers ----------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Flash messages ("Invitation sent to <email>", a patient's name) stay server-side: the default
+# storage would put them in a cookie that is signed but readable.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -304,3 +307,15 @@ BEDSIDE_FEED_MAX_ENTRIES = env_int("BEDSIDE_FEED_MAX_ENTRIES", 200, minimum=1)
 BEDSIDE_FEED_POLL_MINUTES = env_int("BEDSIDE_FEED_POLL_MINUTES", 60, minimum=5)
 # Politeness: at most one request per host in this many seconds, across all workers (cache).
 BEDSIDE_FEED_HOST_INTERVAL_SECONDS = env_int("BEDSIDE_FEED_HOST_INTERVAL_SECONDS", 10, minimum=0)
+
+# --- comments (docs/moderation.md): at most COUNT comments per SECONDS, per address and per email -----
+def _rate(name: str, default: str) -> tuple[int, int]:
+    raw = env_str(name, default) or default
+    count, _, seconds = raw.partition("/")
+    if not (count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0):
+        raise SettingError(f"{name} must look like COUNT/SECONDS, e.g. 5/600; got {raw!r}")
+    return int(count), int(seconds)
+
+
+BEDSIDE_COMMENT_RATE_IP = _rate("BEDSIDE_COMMENT_RATE_IP", "5/600")
+BEDSIDE_COMMENT_RATE_EMAIL = _rate("BEDSIDE_COMMENT_RATE_EMAIL", "5/3600")

@@ -20,10 +20,11 @@ def article_comments(context: dict[str, Any], article: Article) -> dict[str, Any
     request = context.get("request")
     user = getattr(request, "user", None)
     signed_in = isinstance(user, User) and user.is_authenticated
-    initial = {"display_name": user.get_short_name()} if signed_in and isinstance(user, User) else {}
+    # No name filled in, even when signed in: a patient's real name beside a health comment is what
+    # the public name rule (moderation.services._clean_submission) exists to prevent.
     return {
         "comments": comments_public(article=article) if article.is_public else [],
-        "form": CommentForm(initial=initial, signed_in=signed_in),
+        "form": CommentForm(signed_in=signed_in),
         "open": bool(article.comments_open and article.is_public),
         "signed_in": signed_in,
     }
