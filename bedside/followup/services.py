@@ -35,7 +35,7 @@ from bedside.followup.models import (
     Question,
     Rule,
 )
-from bedside.followup.rules import LEVEL, Answers, RuleSpec, answers_text, higher, rules_urgency
+from bedside.followup.rules import Answers, RuleSpec, answers_text, rules_urgency
 from bedside.followup.schedule import check_in_schedule, zone_of
 from bedside.messaging.models import (
     Category,
@@ -370,26 +370,18 @@ def check_in_answer(
         ) != 1:
             raise Conflict("You have already answered this check-in.", code="already_answered")
         thread = _thread_for(enrolment, now)
-        sent = message_send(author=patient, thread=thread, body=body, ip=ip, channel=channel)
+        # The plan's rules set the least urgency; the screening may raise it (message_send decides,
+        # with targets, coverage, the emergency reply and the on-call alert as for any message).
+        sent = message_send(author=patient, thread=thread, body=body, ip=ip, channel=channel,
+                            urgency_floor=rule_urgency)
         thread, message = sent.thread, sent.message
-        urgency = higher(rule_urgency, message.urgency or Urgency.ROUTINE)
-        if LEVEL[urgency] > LEVEL[thread.urgency]:
-            targets = triage.thread_targets(practice=thread.practice, urgency=urgency, category=thread.category,
-                                            start=now)
-            thread.urgency = urgency
-            if thread.due_at is None or targets.due_at < thread.due_at:
-                thread.due_at, thread.warn_at = targets.due_at, targets.warn_at
-            Thread.objects.filter(pk=thread.pk).update(urgency=thread.urgency, due_at=thread.due_at,
-                                                       warn_at=thread.warn_at)
-        if urgency != message.urgency:
-            Message.objects.filter(pk=message.pk).update(urgency=urgency)
-            message.urgency = urgency
+        urgency = message.urgency or Urgency.ROUTINE
         if sent.auto_reply is None:
             # message_send answers only emergencies and crises itself; a check-in always tells the
-            # patient what happens next, at the urgency the rules and the screening agreed on.
+            # patient what happens next, and an urgent answer reaches on-call too (plan policy).
             Message.objects.create(thread=thread, author=None, kind=MessageKind.AUTO_REPLY,
                                    body=auto_reply_text(practice=thread.practice, urgency=urgency), sent_at=now)
-            if urgency in {Urgency.URGENT, Urgency.EMERGENCY}:
+            if urgency == Urgency.URGENT:
                 triage.oncall_alert(thread=thread, message=message, reason=urgency)
         CheckIn.objects.filter(pk=check_in.pk).update(answer_message=message, urgency=urgency)
         audit_record(action=ANSWER, actor=patient, obj=check_in, object_type="checkin", patient_id=patient.pk,

@@ -17,7 +17,7 @@ from bedside.audit.services import audit_record
 from bedside.consent.models import Scope
 from bedside.consent.selectors import consent_live, messaging_allowed, relationship_active
 from bedside.core.errors import Conflict, Forbidden, InvalidInput
-from bedside.messaging.access import is_care_team_of
+from bedside.messaging.access import break_glass_only, is_care_team_of
 from bedside.messaging.attachments import MAX_FILES_PER_MESSAGE, CleanFile, blob_delete, blob_write
 from bedside.messaging.models import (
     Attachment,
@@ -347,8 +347,13 @@ def message_send(
     files: Sequence[CleanFile] = (),
     ip: str | None = None,
     channel: str | None = None,
+    urgency_floor: str | None = None,
 ) -> SendResult:
-    """Add a message to a thread the author may see (the caller loaded it through access_thread)."""
+    """Add a message to a thread the author may see (the caller loaded it through access_thread).
+
+    URGENCY_FLOOR (a patient's message only) is the least urgency the message gets whatever the
+    screening says: e.g. the answers of a post-operative check-in that the plan's rules flagged.
+    """
     is_patient = author.role == Role.PATIENT
     if is_patient:
         if thread.patient_id != author.pk:
@@ -388,6 +393,8 @@ def message_send(
             alert_reason = ""
             if screened is not None:
                 urgency, crisis = screened.urgency, screened.crisis
+                if urgency_floor is not None and _LEVEL[Urgency(urgency_floor)] > _LEVEL[Urgency(urgency)]:
+                    urgency = urgency_floor
                 message = Message.objects.create(thread=locked, author=author, kind=MessageKind.PATIENT,
                                                  body=body, sent_at=now, urgency=urgency)
                 if _LEVEL[Urgency(urgency)] > _LEVEL[Urgency(locked.urgency)]:
@@ -436,14 +443,8 @@ def message_send(
 def thread_read(*, user: User, thread: Thread, ip: str | None = None, channel: str | None = None) -> None:
     """Record that USER opened the thread: read receipt and audit row, together."""
     _mark_read(thread, user, timezone.now())
-    detail = None
-    if user.role == Role.CLINICIAN and thread.patient_id != user.pk:
-        from bedside.messaging.access import break_glass_filter, care_team_filter
-
-        # Opened only thanks to emergency access: say so in the trail the privacy officer reviews.
-        if break_glass_filter(user) is not None and not Thread.objects.filter(
-                care_team_filter(user), pk=thread.pk).exists():
-            detail = {"break_glass": True}
+    # Opened only thanks to emergency access: say so in the trail the privacy officer reviews.
+    detail = {"break_glass": True} if break_glass_only(user, thread) else None
     audit_record(action=Action.THREAD_VIEW, actor=user, obj=thread, patient_id=thread.patient_id,
                  practice_id=thread.practice_id, ip=ip, channel=channel, detail=detail)
 

@@ -373,7 +373,7 @@ def _queue_rows(threads: Any, *, now: Any, several_practices: bool) -> None:
         thread.url = f"{prefix}{thread.pk}{suffix}"
         thread.waiting = timesince(thread.created_at, now)
         pool = thread.pool
-        thread.pool_label = (str(pool) if several_practices else pool.name) if pool else "Clinicians"
+        thread.pool_label = (f"{thread.practice.name}: {pool.name}" if several_practices else pool.name) if pool else "Clinicians"  # practice already joined
         if thread.due_at:
             local = timezone.localtime(thread.due_at)
             thread.overdue = thread.due_at < now
