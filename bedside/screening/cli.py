@@ -23,7 +23,7 @@ def screen_record(record: Any) -> dict[str, Any]:
     kind = record.get("kind", "message")
     if not isinstance(text, str):
         return {"id": rid, "error": {"code": "invalid_input", "message": "`text` must be a string."}}
-    if kind not in _KINDS:
+    if not isinstance(kind, str) or kind not in _KINDS:
         return {"id": rid, "error": {"code": "invalid_input", "message": "`kind` must be 'message' or 'comment'."}}
     result = screen(text, kind)
     return {

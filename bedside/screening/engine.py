@@ -294,20 +294,20 @@ def _scopes(start: int, end: int, direction: str, sentence: tuple[int, int], wor
     sent_start, sent_end = sentence
     if direction in (FORWARD, BIDIRECTIONAL):
         limit = sent_end
-        for stop_start, _ in stops:
-            if stop_start >= end:
-                limit = min(limit, stop_start)
-                break
+        # stops are regex matches in text order (sorted by start and by end): bisect, not scan,
+        # so a long text does not cost triggers × stops.
+        after = bisect.bisect_left(stops, end, key=lambda stop: stop[0])
+        if after < len(stops):
+            limit = min(limit, stops[after][0])
         index = bisect.bisect_left(words, end) + _WINDOW[FORWARD]
         if index < len(words):
             limit = min(limit, words[index])
         ranges.append((end, limit))
     if direction in (BACKWARD, BIDIRECTIONAL):
         limit = sent_start
-        for _, stop_end in reversed(stops):
-            if stop_end <= start:
-                limit = max(limit, stop_end)
-                break
+        before = bisect.bisect_right(stops, start, key=lambda stop: stop[1]) - 1
+        if before >= 0:
+            limit = max(limit, stops[before][1])
         index = bisect.bisect_left(words, start) - _WINDOW[BACKWARD]
         if index >= 0:
             limit = max(limit, words[index])

@@ -234,7 +234,11 @@ _ADDRESS = re.compile(
     rf"|{_NUMBER}(?:(?:[a-z]{{3,}}|\d+(?:st|nd|rd|th))\s+){{1,2}}?{_SUFFIX_LOWER}\.?(?=[\s,.;!?)]|$){_TAIL}"
     rf"|\b(?:[Pp]\.?\s?[Oo]\.?\s+[Bb]ox|PO\s+BOX)\s+\d+",
 )
-_ZIP_STATE = re.compile(r"\b(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)\s+\d{5}(?:-\d{4})?\b")
+_STATE_CODES = frozenset(
+    "AL AK AZ AR CA CO CT DC DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split()
+)
+# "Boston MA 02115", "Washington DC 20001": built from the same codes, so no state is left out.
+_ZIP_STATE = re.compile(r"\b(?:" + "|".join(sorted(_STATE_CODES)) + r")\s+\d{5}(?:-\d{4})?\b")
 
 # Places: a named institution ("Sacred Heart Hospital", "St. Mary's", "Holy Cross"), a place
 # after a movement verb ("transferred to Quartermain"), a gazetteer of US states and big cities.
@@ -319,9 +323,6 @@ _OSH_NAMED = re.compile(r"\b(?=[orOR])(?:osh|outside\s+hosp(?:ital)?|referring\s
 _TOWN_AFTER = re.compile(r"\b(?=[infoINFO])(?i:in|from|near|outside)\s+([A-Z][a-z]{3,}|[A-Z]{4,}|[a-z]{4,})\b(?!\s+[A-Z][a-z])")
 _RESIDE_WORDS = frozenset({"live", "lives", "living", "reside", "resides", "born", "moved", "move"})
 _WARD_WORDS = frozenset({"ew", "er", "ed", "emergency"})
-_STATE_CODES = frozenset(
-    "AL AK AZ AR CA CO CT DC DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split()
-)
 # "SEEN BY GBMC NURSE", "MGH", "BIDMC": hospital initialisms (… Medical Center, … General Hospital)
 _HOSPITAL_INITIALS = re.compile(r"\b(?:[A-Z]{1,4}MC|[A-Z]{0,2}GH)\b")
 # "daughter Grace of Reisterstown", "son Tom from Towson": a place right after a named person

@@ -177,14 +177,15 @@ class _Lexicon:
         self.by_stem: dict[str, list[int]] = {}  # first three letters of a stem -> alternatives
         self.open_by_char: dict[str, list[int]] = {}
         for index, pattern in enumerate(patterns):
-            if re.compile(pattern).groups:
-                raise ValueError(f"pattern {index} has capturing groups: {pattern[:40]}")
             for branch in _split_top_level(pattern):
                 number = len(self.branches)
                 name = f"b{number}"
                 self.key_of[name] = index
                 self.branches.append((name, branch))
-                parsed = list(_sre_parse(branch, re.IGNORECASE))
+                tree = _sre_parse(branch, re.IGNORECASE)
+                if tree.state.groups > 1:  # group 0 is the whole match; the dispatch names its own
+                    raise ValueError(f"pattern {index} has capturing groups: {pattern[:40]}")
+                parsed = list(tree)
                 words = _first_words(parsed)
                 if words:
                     for word in words:
@@ -198,12 +199,9 @@ class _Lexicon:
                 for char in chars if chars is not None else [chr(c) for c in range(32, 127)] + ["other"]:
                     self.open_by_char.setdefault(char, []).append(number)
 
+        # Compiled on first use (and cached by alternative set): compiling ~1,750 patterns at import
+        # cost every web worker, task worker and command about a second at start-up.
         self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {}
-        # compiled once, at import: one pattern per known first word, one per first character
-        # for every other word (only the open-ended alternatives)
-        self.open_patterns = {char: self._compile(numbers) for char, numbers in self.open_by_char.items()}
-        self.word_patterns = {word: self._compile(numbers) for word, numbers in self.by_word.items()}
-        self.stem_patterns = {key: self._compile(numbers) for key, numbers in self.by_stem.items()}
         self._dispatch: dict[str, tuple[re.Pattern[str], ...]] = {}
 
     def _patterns_for(self, word: str) -> tuple[re.Pattern[str], ...]:
@@ -211,9 +209,9 @@ class _Lexicon:
         found = self._dispatch.get(word)
         if found is None:
             candidates = (
-                self.word_patterns.get(word),
-                self.stem_patterns.get(word[:3]),
-                self.open_patterns.get(word[0], self.open_patterns.get("other")),
+                self._compile(self.by_word.get(word, [])),
+                self._compile(self.by_stem.get(word[:3], [])),
+                self._compile(self.open_by_char.get(word[0], self.open_by_char.get("other", []))),
             )
             found = tuple(p for p in candidates if p is not None)
             if len(self._dispatch) > 200_000:

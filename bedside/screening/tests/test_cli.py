@@ -96,3 +96,14 @@ def test_word_lists_are_warm_before_the_first_line():
     started = time.perf_counter()
     run(io.StringIO(json.dumps({"id": 1, "text": "My name is Ann, call 617-555-1234", "kind": "comment"}) + "\n"), out)
     assert time.perf_counter() - started < 0.5
+
+
+def test_a_kind_of_the_wrong_type_is_an_error_line_not_a_crash():
+    import io
+
+    from bedside.screening.cli import run
+
+    out = io.StringIO()
+    run(io.StringIO('{"id": 1, "text": "hi", "kind": ["comment"]}\n{"id": 2, "text": "hi", "kind": "comment"}\n'), out)
+    first, second = (json.loads(line) for line in out.getvalue().splitlines())
+    assert first["error"]["code"] == "invalid_input" and second["decision"] == "publish"

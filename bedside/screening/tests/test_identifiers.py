@@ -209,3 +209,10 @@ def test_role_abbreviations_are_not_names() -> None:
     found = _found("DTR MARGUERITE CALLED; Family meeting w/ Dr. Lee, SW Gretchen", clinical=True)
     assert ("NAME", "MARGUERITE") in found and ("NAME", "Gretchen") in found
     assert ("NAME", "DTR") not in found and ("NAME", "SW") not in found
+
+
+def test_every_state_code_takes_its_zip_code_along():
+    from bedside.screening import find_identifiers, redact
+
+    text = "We moved to Washington DC 20001 last year"
+    assert "20001" not in redact(text, find_identifiers(text))
