@@ -233,7 +233,7 @@ def break_glass_open(
 
         break_glass_alert(grant.pk)
 
-    transaction.on_commit(_alert)
+    transaction.on_commit(_alert, robust=True)  # a queue that is down must not fail the committed grant
     return grant
 
 

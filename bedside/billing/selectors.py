@@ -24,7 +24,7 @@ from bedside.billing.models import (
     Visit,
 )
 from bedside.consent.models import CareRelationship, ConsentSignature, Scope
-from bedside.consent.selectors import document_current, signature_live
+from bedside.consent.selectors import consent_live, document_current
 from bedside.core.errors import InvalidInput
 from bedside.messaging.models import Attachment, Message, MessageKind, Thread
 from bedside.triage.calendar import business_time_between
@@ -162,11 +162,15 @@ def billing_report(*, practice: Practice, start: date, end: date, clinician_id: 
 
 def sharing_signed(*, patient: User, practice: Practice) -> bool:
     """Return whether the patient's specialist-sharing consent with PRACTICE is in force now."""
-    return signature_live(patient=patient, practice=practice, scope=Scope.SPECIALIST_SHARING) is not None
+    return consent_live(patient=patient, practice=practice, scope=Scope.SPECIALIST_SHARING)
 
 
 def econsults_requested(user: User) -> QuerySet[EConsult]:
-    return EConsult.objects.filter(requester=user).select_related("patient", "specialist").order_by("-created_at")
+    # Only while the requester still belongs to the practice, as access_econsult requires: the list
+    # names patients, and someone who left the practice must not keep seeing them.
+    return (EConsult.objects.filter(requester=user, practice__memberships__user=user,
+                                    practice__memberships__is_active=True)
+            .select_related("patient", "specialist").order_by("-created_at"))
 
 
 def econsults_received(user: User) -> list[EConsult]:

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bedside.accounts.models import Practice
+from bedside.core.crypto import token_digest
 
 
 class VerificationMethod(models.TextChoices):
@@ -173,7 +174,7 @@ class Invitation(models.Model):
 
     @staticmethod
     def digest(token: str) -> str:
-        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+        return token_digest(token)  # stored like API tokens: the link itself never is
 
     @property
     def is_pending(self) -> bool:

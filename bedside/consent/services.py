@@ -259,7 +259,9 @@ def invitation_create(
         detail={"method": method},
     )
     link = _invitation_link(token)
-    transaction.on_commit(lambda: _invitation_email_send(email=email, link=link))
+    # Robust: the invitation is recorded; a mail server that is down must not turn that into a
+    # 500 (and a retry into a second invitation); the failure is logged, and staff can invite again.
+    transaction.on_commit(lambda: _invitation_email_send(email=email, link=link), robust=True)
     return invitation, token
 
 
