@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from bedside.accounts.models import Practice, Role, User
+from bedside.publishing.models import Channel, PublicProfile
+from bedside.publishing.selectors import channel_is_stale, practice_settings
 from bedside.reputation.models import Mention, ReputationSettings, WatchedFeed, WatchTerm
 
 
@@ -63,19 +65,17 @@ def self_audit_facts(user: User) -> dict[str, Any]:
     prefs = ReputationSettings.objects.filter(user=user).first()
     facts: dict[str, Any] = {"prefs": prefs, "profile_updated_at": None, "stale_channels": [],
                              "failing_feeds": WatchedFeed.objects.filter(owner=user, consecutive_failures__gte=3)}
-    try:
-        from bedside.publishing.models import Channel, PublicProfile
-        from bedside.publishing.selectors import channel_is_stale
-    except ImportError:  # publishing is optional for this page
-        return facts
+
     profile = PublicProfile.objects.filter(clinician__user=user).first()
     if profile is not None:
         facts["profile_updated_at"] = profile.updated_at
     now = timezone.now()
     stale = []
-    for channel in Channel.objects.filter(Q(owner=user)).select_related("practice"):
-        default_days = getattr(getattr(channel.practice, "publishing", None), "stale_after_days", 30)
-        if channel_is_stale(channel, now=now, default_days=default_days):
+    defaults: dict[int, int] = {}
+    for channel in Channel.objects.filter(owner=user).select_related("practice"):
+        if channel.practice_id not in defaults:  # once per practice, as the editorial calendar does
+            defaults[channel.practice_id] = practice_settings(channel.practice).stale_after_days
+        if channel_is_stale(channel, now=now, default_days=defaults[channel.practice_id]):
             stale.append(channel)
     facts["stale_channels"] = stale
     return facts

@@ -18,7 +18,7 @@ from django.utils import timezone
 from bedside.accounts.models import Practice, Role, User
 from bedside.audit.services import audit_record
 from bedside.core.errors import InvalidInput
-from bedside.reputation import analysis, fetch
+from bedside.reputation import analysis, fetch, selectors
 from bedside.reputation.models import (
     FeedKind,
     Mention,
@@ -35,9 +35,7 @@ MAX_FEEDS = 30
 
 
 def _require_member(user: User, practice: Practice) -> None:
-    if user.role not in (Role.CLINICIAN, Role.PRACTICE_ADMIN) or not user.memberships.filter(
-        practice=practice, is_active=True
-    ).exists():
+    if not selectors.reputation_practices(user).filter(pk=practice.pk).exists():
         raise InvalidInput("Only clinicians and administrators of the practice can watch its reputation.")
 
 
@@ -163,6 +161,9 @@ def mentions_store(*, feed: WatchedFeed, entries: list[dict[str, Any]]) -> int:
     recent = list(Mention.objects.filter(owner_id=feed.owner_id, duplicate_of__isnull=True,
                                          found_at__gte=timezone.now() - timedelta(days=30))
                   .values_list("pk", "fingerprint")[:2000])
+    keys = {entry["link"]: analysis.url_key(entry["link"]) for entry in entries}
+    known = set(Mention.objects.filter(owner_id=feed.owner_id, url_key__in=set(keys.values()))
+                .values_list("url_key", flat=True))
     stored = 0
     for entry in entries:
         title = analysis.plain_text(entry["title"], 500)
@@ -170,9 +171,10 @@ def mentions_store(*, feed: WatchedFeed, entries: list[dict[str, Any]]) -> int:
         matches = analysis.find_matches(terms, {"title": title, "summary": summary})
         if not matches:
             continue
-        key = analysis.url_key(entry["link"])
-        if Mention.objects.filter(owner_id=feed.owner_id, url_key=key).exists():
+        key = keys[entry["link"]]
+        if key in known:
             continue
+        known.add(key)
         tone, compound = analysis.tone_of(f"{title}. {summary}")
         fingerprint = analysis.simhash(f"{title} {summary}")
         duplicate_of = next((pk for pk, fp in recent if analysis.hamming(fp, fingerprint) <= NEAR_DUPLICATE_BITS), None)
@@ -235,8 +237,7 @@ def weekly_digests_send(*, now: datetime | None = None) -> int:
         claimed = ReputationSettings.objects.filter(pk=prefs.pk, digest_sent_at=prefs.digest_sent_at).update(digest_sent_at=now)
         if claimed != 1:
             continue
-        week = Mention.objects.filter(owner=user, found_at__gte=week_ago, duplicate_of__isnull=True)
-        counts = {tone: week.filter(tone=tone).count() for tone in Tone.values}
+        counts = selectors.tone_counts(user, week_ago)
         failing = WatchedFeed.objects.filter(owner=user, is_active=True, consecutive_failures__gte=3).count()
         body = (f"Mentions found in the last 7 days: {sum(counts.values())} "
                 f"({counts['positive']} positive, {counts['neutral']} neutral, {counts['negative']} negative).\n")

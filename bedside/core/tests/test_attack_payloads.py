@@ -132,7 +132,6 @@ def test_xss_in_profile_fields_is_escaped(dr_alice: User, pat_bob: User, web_log
 
 
 def test_xss_in_public_comments_never_reaches_a_page(demo: dict[str, User], web_login: Callable[[User], Client]) -> None:
-    pytest.importorskip("bedside.moderation.services", reason="bedside.moderation is not installed yet")
     from bedside.publishing.models import Article
 
     article = Article.objects.filter(slug="getting-ready-for-flu-season").first()
@@ -156,7 +155,6 @@ def test_xss_in_public_comments_never_reaches_a_page(demo: dict[str, User], web_
 
 def test_xss_in_the_markdown_preview_is_sanitised(dr_alice: User, web_login: Callable[[User], Client]) -> None:
     """The editor's live preview reflects what was posted: it must come back sanitised, never raw."""
-    pytest.importorskip("bedside.publishing.editor", reason="bedside.publishing is not installed yet")
     client = web_login(dr_alice)
     for vector in [*XSS, "[x](javascript:alert(1))", "<a href='jav&#x09;ascript:alert(1)'>x</a>"]:
         response = client.post("/publishing/preview/", {"body_md": vector})
@@ -368,14 +366,14 @@ def test_ehr_private_address_is_allowed_only_when_the_admin_says_so(settings: An
 
 @pytest.mark.parametrize("url", PRIVATE_URLS + BAD_SCHEMES)
 def test_watched_feed_urls_refuse_internal_targets(url: str, settings: Any) -> None:
-    fetch = pytest.importorskip("bedside.reputation.fetch", reason="bedside.reputation is not installed yet")
+    from bedside.reputation import fetch
     settings.BEDSIDE_FEEDS_ALLOW_PRIVATE = False
     with pytest.raises(InvalidInput):
         fetch.feed_url_check(url)
 
 
 def test_watched_feed_private_address_only_when_the_admin_allows_it(settings: Any) -> None:
-    fetch = pytest.importorskip("bedside.reputation.fetch", reason="bedside.reputation is not installed yet")
+    from bedside.reputation import fetch
     settings.BEDSIDE_FEEDS_ALLOW_PRIVATE = False
     assert fetch.feed_url_check("https://93.184.215.14/feed.xml")
     settings.BEDSIDE_FEEDS_ALLOW_PRIVATE = True
@@ -387,7 +385,7 @@ def test_watched_feed_private_address_only_when_the_admin_allows_it(settings: An
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
                                  "file:///etc/passwd", "ftp://example.org/x", "//evil.test/x", "vbscript:x"])
 def test_trusted_resource_urls_are_http_only(demo: dict[str, User], url: str) -> None:
-    services = pytest.importorskip("bedside.publishing.services", reason="bedside.publishing is not installed yet")
+    from bedside.publishing import services
     with pytest.raises(InvalidInput):
         services.resource_save(actor=demo["alice"], practice=riverside(), title="A resource", url=url,
                                publisher="Someone")
