@@ -6,6 +6,7 @@ from django import forms
 from django.http import HttpRequest
 
 from bedside.accounts.models import Role
+from bedside.accounts.services import BREAK_GLASS_MINUTES
 
 
 class PatientSignupForm(forms.Form):
@@ -34,7 +35,7 @@ class BreakGlassForm(forms.Form):
         error_messages={"required": "Explain why you need emergency access."},
     )
     minutes = forms.TypedChoiceField(coerce=int, label="For how long?", initial=60,
-                                     choices=[(15, "15 minutes"), (30, "30 minutes"), (60, "1 hour"), (120, "2 hours")])
+                                     choices=[(m, f"{m} minutes") for m in BREAK_GLASS_MINUTES])
     confirm = forms.BooleanField(
         label="I understand this access is recorded and reviewed, and I will open only what the care needs.",
         error_messages={"required": "Confirm that you understand this access is recorded and reviewed."},

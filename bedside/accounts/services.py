@@ -214,7 +214,7 @@ def break_glass_open(
     if len(reason) > 2000:
         raise InvalidInput("Keep the reason under 2,000 characters.", field="reason")
     if minutes not in BREAK_GLASS_MINUTES:
-        raise InvalidInput("Choose 15, 30, 60 or 120 minutes.", field="minutes")
+        raise InvalidInput("Choose " + ", ".join(map(str, BREAK_GLASS_MINUTES)) + " minutes.", field="minutes")
     from bedside.consent.models import CareRelationship  # consent builds on accounts
 
     patient = User.objects.filter(email__iexact=(patient_email or "").strip(), role=Role.PATIENT).first()

@@ -256,13 +256,7 @@ def _file_dirs() -> dict[str, Path]:
 
 
 def _secret_files() -> dict[str, Path]:
-    from django.conf import settings
-
-    files = {"secrets/secrets.json": Path(settings.VAR_DIR) / "secrets.json"}
-    key = getattr(settings, "BEDSIDE_AUDIT_KEY_AUTOGENERATE", None)
-    if key:
-        files["secrets/audit-signing.key"] = Path(key)
-    return {name: path for name, path in files.items() if path.is_file()}
+    return {name: path for name, path in _secret_targets().items() if path.is_file()}
 
 
 def _sha256(path: Path) -> str:
