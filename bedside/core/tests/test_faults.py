@@ -15,7 +15,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -27,7 +26,7 @@ from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -40,17 +39,12 @@ from bedside.accounts.models import Practice, User
 from bedside.messaging import notifications
 from bedside.messaging.models import Notification, NotificationChannel, NotificationState
 from bedside.messaging.services import thread_create
+from bench.common import free_port, prod_env, with_database
 
 ROOT = Path(__file__).resolve().parents[3]
 PG = os.environ.get("TEST_DATABASE_URL") if os.environ.get("BEDSIDE_TEST_DB") == "postgres" else None
 REDIS = os.environ.get("REDIS_URL")
 SKIP = "needs PostgreSQL (BEDSIDE_TEST_DB=postgres, TEST_DATABASE_URL) and Redis (REDIS_URL)"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,7 +82,7 @@ class HoldingSmtp:
 @pytest.fixture
 def smtp() -> Iterator[tuple[HoldingSmtp, int]]:
     handler = HoldingSmtp(hold_first=True)
-    port = _free_port()
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     yield handler, port
@@ -122,7 +116,7 @@ def _try(ids: list[int]) -> list[bool | str]:
 
 
 def _new_emails(pat_bob: User, riverside: Practice, capture: Callable[..., Any]) -> list[int]:
-    closed = _free_port()  # bound then released: nobody listens there
+    closed = free_port()  # bound then released: nobody listens there
     with _smtp_to(closed), capture(execute=True):
         thread_create(patient=pat_bob, practice=riverside, subject="Inhaler", category="prescription",
                       body="I need a refill of my inhaler, please.")
@@ -146,7 +140,7 @@ def test_smtp_down_retries_with_backoff_then_sends_once(
     assert set(notes.values_list("state", "attempts", "last_error")) == {
         (NotificationState.PENDING, 1, "ConnectionRefusedError")}
 
-    closed = _free_port()
+    closed = free_port()
     with _smtp_to(closed):
         # Backoff respected: nothing is due, nor claimable, before a minute has passed…
         _last_try_ago(ids, timedelta(seconds=50))
@@ -166,7 +160,7 @@ def test_smtp_down_retries_with_backoff_then_sends_once(
 
     # The server is back: each email is delivered once, and later rounds send nothing more.
     handler = HoldingSmtp()
-    port = _free_port()
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -187,7 +181,7 @@ def test_smtp_down_for_good_gives_up_after_max_attempts(
     pat_bob: User, riverside: Practice, django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
     ids = _new_emails(pat_bob, riverside, django_capture_on_commit_callbacks)
-    with _smtp_to(_free_port()):
+    with _smtp_to(free_port()):
         for attempt in range(2, notifications.MAX_ATTEMPTS + 1):
             _last_try_ago(ids, notifications.retry_backoff(attempt - 1) + timedelta(seconds=1))
             assert _try(ids) == ["ConnectionRefusedError"] * len(ids), attempt
@@ -239,21 +233,16 @@ class Workers:
 def workers(committed_demo: dict[str, User], tmp_path: Path) -> Iterator[Workers]:
     """Yield a launcher for real consumers (production settings) on this test's committed database."""
     assert PG and REDIS
-    parts = urlsplit(PG)
-    database_url = urlunsplit((parts.scheme, parts.netloc, f"/{connection.settings_dict['NAME']}", parts.query, ""))
+    database_url = with_database(PG, connection.settings_dict["NAME"])
     queue = f"bedside-faults-{secrets.token_hex(4)}"
-    (tmp_path / "var").mkdir()
-    env = dict(os.environ)
-    env.pop("BEDSIDE_TEST_DB", None)
+    env = prod_env(database_url, REDIS, tmp_path / "var")
     env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.prod", DATABASE_URL=database_url, REDIS_URL=REDIS,
-        BEDSIDE_QUEUE_NAME=queue, SECRET_KEY=secrets.token_urlsafe(50),
+        BEDSIDE_QUEUE_NAME=queue, BEDSIDE_EHR_ALLOW_PRIVATE="1",
         # The test process's keys: the workers read what it wrote (encrypted fields, audit chain).
         BEDSIDE_ENCRYPTION_KEYS=",".join(settings.BEDSIDE_ENCRYPTION_KEYS),
         BEDSIDE_AUDIT_SIGNING_KEY=settings.BEDSIDE_AUDIT_SIGNING_KEY,
-        BEDSIDE_VAR_DIR=str(tmp_path / "var"), BEDSIDE_AUDIT_SYSLOG="", SECURE_SSL_REDIRECT="0",
-        BEDSIDE_EHR_ALLOW_PRIVATE="1", EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
-        BEDSIDE_SMS_BACKEND="bedside.triage.sms.ConsoleSmsBackend", LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+        BEDSIDE_SMS_BACKEND="bedside.triage.sms.ConsoleSmsBackend",
     )
     launcher = Workers(env, tmp_path)
     try:

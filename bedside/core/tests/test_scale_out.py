@@ -15,13 +15,10 @@ Skipped without PostgreSQL (BEDSIDE_TEST_DB=postgres, TEST_DATABASE_URL) and Red
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -30,11 +27,12 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from bedside.messaging.notifications import ALERT_SUBJECT, ESCALATION_SUBJECT, SUBJECT
+from bench.common import drop_database, free_port, prod_env, scratch_database, wait_http
+from bench.message_send import start_web, stop
 
 ROOT = Path(__file__).resolve().parents[3]
 PG = os.environ.get("TEST_DATABASE_URL") if os.environ.get("BEDSIDE_TEST_DB") == "postgres" else None
@@ -72,92 +70,46 @@ class StandInEhr(BaseHTTPRequestHandler):
         return
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_http(port: int, timeout: float = 90.0) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-                sock.sendall(b"GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                if sock.recv(16).startswith(b"HTTP/"):
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise TimeoutError(f"no app server on port {port}")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-
-
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[dict[str, Any]]:
     """Yield a seeded scratch database, two app servers, two consumers and a stand-in EHR."""
-    import psycopg
-
     assert PG and REDIS
     name = f"bedside_scaleout_{os.getpid()}"
-    admin = PG
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(PG)
-    database_url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, ""))
+    database_url = scratch_database(PG, name)
     StandInEhr.received = []
     ehr = ThreadingHTTPServer(("127.0.0.1", 0), StandInEhr)
     threading.Thread(target=ehr.serve_forever, daemon=True).start()
     queue_name = f"bedside-scaleout-{secrets.token_hex(4)}"
-    env = dict(os.environ)
-    env.pop("BEDSIDE_TEST_DB", None)
+    # The benchmark's production environment, plus what this test watches: its own queue, the
+    # stand-in EHR, and mail/SMS on the console (workers in other processes: no locmem outbox).
+    env = prod_env(database_url, REDIS, tmp_path / "var")
     env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.prod", DATABASE_URL=database_url, REDIS_URL=REDIS,
-        BEDSIDE_QUEUE_NAME=queue_name, SECRET_KEY=secrets.token_urlsafe(50),
-        BEDSIDE_ENCRYPTION_KEYS=base64.urlsafe_b64encode(os.urandom(32)).decode(),
-        BEDSIDE_AUDIT_SIGNING_KEY=base64.b64encode(os.urandom(32)).decode(),
-        BEDSIDE_VAR_DIR=str(tmp_path / "var"), BEDSIDE_AUDIT_SYSLOG="", SECURE_SSL_REDIRECT="0",
-        BEDSIDE_EHR_ALLOW_PRIVATE="1", BENCH_EHR_URL=f"http://127.0.0.1:{ehr.server_address[1]}/fhir",
+        BEDSIDE_QUEUE_NAME=queue_name, BEDSIDE_EHR_ALLOW_PRIVATE="1",
+        BENCH_EHR_URL=f"http://127.0.0.1:{ehr.server_address[1]}/fhir",
         EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
-        BEDSIDE_SMS_BACKEND="bedside.triage.sms.ConsoleSmsBackend", LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
+        BEDSIDE_SMS_BACKEND="bedside.triage.sms.ConsoleSmsBackend",
     )
-    (tmp_path / "var").mkdir()
     procs: list[subprocess.Popen[bytes]] = []
     try:
         targets = tmp_path / "targets.json"
         subprocess.run([sys.executable, "-m", "bench.seed", "senders", str(CLIENTS), str(targets)], cwd=ROOT,
                        env=env, check=True, timeout=600, stderr=subprocess.DEVNULL)
-        ports = [_free_port(), _free_port()]
+        ports = [free_port(), free_port()]
         for i, port in enumerate(ports):
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                 "--workers", "1", "--threads", "4", "--worker-class", "gthread", "--timeout", "60"],
-                cwd=ROOT, env=env, stdout=open(tmp_path / f"web{i}.log", "wb"),
-                stderr=subprocess.STDOUT, start_new_session=True))
+            procs.append(start_web(env, port, workers="1", threads="4", log=tmp_path / f"web{i}.log"))
         for i in range(2):
             procs.append(subprocess.Popen(
                 [sys.executable, "manage.py", "run_huey", "--workers", "2", "--worker-type", "thread"],
                 cwd=ROOT, env=env, stdout=open(tmp_path / f"worker{i}.log", "wb"),
                 stderr=subprocess.STDOUT, start_new_session=True))
         for port in ports:
-            _wait_http(port)
+            wait_http(port, "/api/v1/me", timeout=90)
         yield {"env": env, "ports": ports, "targets": targets, "db": database_url, "logs": tmp_path}
     finally:
         for proc in procs:
-            _stop(proc)
+            stop(proc)
         ehr.shutdown()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(PG, name)
         from redis import Redis
 
         client = Redis.from_url(REDIS)
