@@ -194,4 +194,6 @@ def test_auditor_verifies_the_trail_and_finds_who_read_bobs_record(
     )
     assert verify.status == 200, verify.text()
     body = verify.json()
-    assert body["ok"] is True and body["events"] > 0 and body["root"]
+    # Events are sealed into the tree by the worker a few seconds after they happen: count both,
+    # so the check does not depend on how fast the flows before it ran.
+    assert body["ok"] is True and body["events"] + body["pending"] > 0 and body["root"]
