@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from bedside.screening.engine import screen
-from bedside.screening.identifiers import warm
+from bedside.screening.engine import screen, warm
 
 _KINDS = {"message", "comment"}
 
@@ -39,7 +38,7 @@ def screen_record(record: Any) -> dict[str, Any]:
 
 
 def run(stdin: TextIO, stdout: TextIO) -> int:
-    warm()  # the word lists load once here, not on the first line read
+    warm()  # word lists and patterns load once here, not on the lines read
     for line in stdin:
         if not line.strip():
             continue

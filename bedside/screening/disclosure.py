@@ -200,12 +200,17 @@ _SPAM = [
     r"\b(?:working|work)\s+from\s+(?:home|your\s+phone)\b(?=[^.]*(?:\$|earn|made|make|income|profile|link|dm|click))|\b(?:cheap|discount(?:ed)?|no\s+prescription|without\s+(?:a\s+)?prescription|rx\s+free|overnight\s+shipping|free\s+shipping|lowest\s+prices?|best\s+prices?|huge\s+discount|\d+%\s+off|limited\s+offer|limited\s+time|special\s+offer|act\s+now|order\s+now|click\s+here|click\s+(?:the|my)\s+link|link\s+in\s+(?:my\s+)?bio|visit\s+(?:my|our)\s+(?:site|website|page|store|shop|blog|channel)|check\s+out\s+my\s+(?:site|website|page|store|shop|blog|channel|profile|link)|subscribe\s+to\s+my|follow\s+me\s+(?:on|at)|dm\s+me|message\s+me\s+on\s+(?:whatsapp|telegram|instagram|ig)|whats\s?app\s*(?:me|\+|:|number|\d)|telegram\s*[:@]|contact\s+(?:dr\.?\s+\w+|him|her|them)\s+(?:on|via|through|at)\s+(?:whatsapp|email|telegram))\b",
     r"\b(?:viagra|cialis|levitra|kamagra|tramadol\s+online|xanax\s+online|oxy\w*\s+online|phentermine|casino|poker|slots?\s+online|betting|bet365|lottery|sweepstakes|porn|xxx|escort|dating\s+site|hot\s+singles|replica|rolex|payday\s+loans?|loans?\s+(?:online|fast|approved)|credit\s+repair|forex|crypto\w*|bitcoin|btc|ethereum|nft|binary\s+options?|trading\s+(?:platform|signals|account|expert)|investment\s+(?:platform|opportunity|plan)|passive\s+income|make\s+money|earn\s+(?:\$|money|cash|\d)|\$\d[\d,]*\s+(?:a|per)\s+(?:day|week|month|hour)|work\s+from\s+home|wfh\s+job|mlm|seo\s+(?:services?|expert|agency)|backlinks?|guest\s+posts?|link\s+building|rank\s+(?:#?1|higher|first)\s+on\s+google|increase\s+your\s+(?:traffic|rankings?)|web\s+traffic)\b",
     r"\b(?:miracle|secret|natural|herbal|100%\s+natural|guaranteed|proven|instant|permanent)\s+(?:cure|remedy|treatment|solution|pills?|formula|supplement|weight\s+loss|fat\s+burner|herbs?)\b|\b(?:cured|cure|reverse[sd]?|eliminate[sd]?|got\s+rid\s+of|heal(?:ed|s)?)\s+(?:my\s+|your\s+|his\s+|her\s+)?(?:diabetes|cancer|herpes|hiv|hpv|arthritis|high\s+blood\s+pressure|hypertension|it|them)\s+(?:in\s+(?:just\s+)?\d+\s+(?:days?|weeks?)|naturally|permanently|for\s+good|completely|with\s+(?:this|these|his|her|dr\.?\s*\w+|herbs?|herbal))\b|\bdr\.?\s+\w+\s+(?:herbal|spell|remedy|medicine)|\bspell\s*caster\b|\bherbal\s+(?:doctor|medicine|remedy|cure)\b",
+    # marketing cues that are spam whatever the product: scarcity, secret formulas, paid-for help
+    r"\blimited\s+(?:bottles|stock|supply|spots|quantities|units|time\s+only)\b|\b(?:only\s+)?\d+\s+(?:bottles|spots|units)\s+left\b|\b(?:bottles|spots|stock)\s+(?:are\s+)?(?:left|running\s+out|selling\s+out)\b"
+    r"|\b(?:ancient|himalayan|amazonian|tibetan|japanese|secret|forgotten|banned|hidden)\s+(?:\w+\s+){0,3}(?:formula|ritual|trick|tonic|hack|discovery)\b"
+    r"|\bdoctors\s+(?:hate|don'?t\s+want\s+you\s+to\s+know)\b|\bone\s+(?:weird|simple|strange)\s+trick\b|\bstop\s+wasting\s+(?:your\s+)?money\s+on\b"
+    r"|\b(?:essay|assignment|homework|thesis)\s+(?:writing|help)\b|\bbuy\s+(?:\w+\s+)?(?:followers|likes|views|reviews)\b",
     r"\b(?:use|enter|apply)\s+(?:my\s+|the\s+)?(?:promo\s+|discount\s+|coupon\s+|referral\s+|affiliate\s+)?code\b|\b(?:promo|coupon|discount|referral|affiliate)\s+(?:code|link)\b|\bsponsored\b|\bi\s+(?:sell|am\s+selling|'?m\s+selling|distribute|represent)\b|\b(?:our|my)\s+(?:company|brand|product|products|store|shop|clinic|supplement|program|course|app|e-?book|coaching|services?)\s+(?:offers?|sells?|has|can|will|helps?|is)\b",
 ]
 _SHOP_URL = re.compile(r"(?:https?://|www\.)\S*?(?:(?<![a-z])(?:shop|store|buy|pharma|rx|pills?|meds|deals?|discount|cheap|casino|bet|loans?|crypto|coin|trade|invest|promo|sale|offer)|(?:shop|store|buy|pharma|rx|pills|meds|deals?|discount|cheap|casino|loans?|crypto|promo|sale|offer)(?![a-z])|bit\.ly|tinyurl|goo\.gl|t\.me|wa\.me)\S*|\b\S+\.(?:shop|store|xyz|top|online|site|biz|ru|cn)\b", re.IGNORECASE)
 _ANY_URL = re.compile(r"https?://\S+|www\.\S+|\b[a-z0-9-]+\.(?:com|net|org|info|biz|io|co|shop|store|xyz|top|online|site|ru|cn)\b(?:/\S*)?", re.IGNORECASE)
 _REPUTABLE = re.compile(r"(?:nih\.gov|cdc\.gov|medlineplus\.gov|\.gov\b|\.edu\b|mayoclinic\.org|clevelandclinic\.org|who\.int|diabetes\.org|heart\.org|cancer\.org|cancer\.gov|nhs\.uk|hopkinsmedicine\.org|webmd\.com|wikipedia\.org|pubmed|ncbi\.nlm)", re.IGNORECASE)
-_PROMOTION_LABELS = 4  # index of the first promotion pattern in _SPAM
+_PROMOTION_LABELS = 5  # index of the first promotion pattern in _SPAM
 
 
 _WORD = re.compile(r"\w+(?:'\w+)?")
@@ -247,6 +252,7 @@ def _explode(patterns: list[str]) -> list[str]:
 
 _SPAM_LEXICON = _Lexicon(_explode(_SPAM[:_PROMOTION_LABELS]))
 _PROMOTION_LEXICON = _Lexicon(_SPAM[_PROMOTION_LABELS:])
+LEXICONS = (_DISCLOSURE_LEXICON, _ADVICE_LEXICON, _SPAM_LEXICON, _PROMOTION_LEXICON)
 _MONEY = re.compile(r"\$\s?\d[\d,]*(?:\.\d+)?k?\s+(?:a|per|every|each)\s+(?:day|week|month|hour)\b", re.IGNORECASE)
 _URLISH = re.compile(r"https?:|www\.|\.(?:com|net|org|info|biz|io|co|shop|store|xyz|top|online|site|ru|cn)\b", re.IGNORECASE)
 # third-person generic wording that a relative pattern can catch by accident ("he or she", "his or her")

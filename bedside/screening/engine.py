@@ -32,6 +32,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from bedside.screening import disclosure, identifiers, personal
 from bedside.screening.disclosure import signals
 from bedside.screening.identifiers import Identifier, find_identifiers
 from bedside.screening.lexicon import (  # noqa: F401 - re-exported for tests
@@ -114,7 +115,8 @@ _TARGETS: list[tuple[str, str, str, bool]] = [
     ("suicidal", rf"(?:do{NT}|don'?t|dont|no\s+longer)\s+(?:really\s+)?(?:want|wanna|wish)\s+(?:to\s+)?(?:live|be\s+alive|be\s+here|exist|wake\s+up|keep\s+living|go\s+on|be\s+around)", EMERGENCY, True),
     ("suicidal", r"(?:better\s+off\s+(?:dead|without\s+me|if\s+i\s+(?:was|were)(?:n'?t|\s+not)\s+(?:here|around|alive)|if\s+i\s+died)|(?:rather|better)\s+be\s+dead|deserve\s+to\s+die)", EMERGENCY, True),
     ("suicidal", r"(?:no|any|what'?s\s+the)\s+(?:reason|point|purpose)\s+(?:to|in|of)\s+(?:live|living|go\s+on|going\s+on|being\s+(?:here|alive)|life|anything\s+any\s?more)", EMERGENCY, True),
-    ("suicidal", rf"(?:don'?t|dont|do{NT}|can'?t|cant)\s+see\s+(?:the|a|any)\s+point\s*(?:anymore|any\s+more|in\s+(?:anything|living|life|going\s+on|trying|any\s+of\s+it))", EMERGENCY, True),
+    ("suicidal", rf"(?:don'?t|dont|do{NT}|can'?t|cant)\s+see\s+(?:the|a|any)\s+point\s*(?:anymore|any\s+more|(?:in|of|to)\s+(?:anything|living|life|going\s+on|carrying\s+on|being\s+here|trying|any\s+of\s+it))", EMERGENCY, True),
+    ("suicidal", r"(?:planning|planned|plan|thinking\s+about|figured\s+out|worked\s+out|decided)\s+(?:how|when|where)\s+(?:to|i(?:'?m|\s+am|'?ll|\s+will)?\s+(?:going\s+to\s+)?)\s*(?:do\s+it|end\s+it|go|kill|die|take\s+(?:them|the\s+pills)|jump)", EMERGENCY, True),
     ("suicidal", r"(?:nothing|no\s*one|nobody)\s+(?:left\s+)?to\s+live\s+for|(?:life|living)\s+(?:is\s*n'?t|is\s+not|isnt|not)\s+worth\s+(?:it|living)|not\s+worth\s+living", EMERGENCY, True),
     ("suicidal", r"(?:(?:can'?t|can\s+not)|cannot|cant)\s+(?:go\s+on|keep\s+going|keep\s+living|do\s+(?:this|it|life)\s+any\s?more|take\s+(?:it|this|life)\s+any\s?more|live\s+like\s+this)", EMERGENCY, True),
     ("suicidal", r"(?:tired|sick)\s+of\s+(?:living|being\s+alive|life|existing|being\s+here)|done\s+with\s+(?:life|living|everything|it\s+all)|give\s+up\s+on\s+(?:life|living|everything)", EMERGENCY, True),
@@ -140,7 +142,7 @@ _TARGETS: list[tuple[str, str, str, bool]] = [
     ("anaphylaxis", r"anaphyla\w*|throat\s+(?:is\s+|feels\s+)?(?:\w+\s+)?(?:closing|swell\w*|swollen|tight\w*)|(?:tongue|lips?|face|mouth)\s+(?:is\s+|are\s+|started\s+|keeps?\s+)?(?:swell\w*|swollen|puffing\s+up|blowing\s+up)|swollen\s+(?:tongue|lips?)|epi\s?pen|(?:severe|bad|serious|major|massive)\s+allergic\s+reaction", EMERGENCY, False),
     ("unconscious", r"(?:he|she|they|dad|mom|husband|wife|son|daughter|baby|father|mother|grandma|grandpa)\s+(?:\w+\s+){0,6}?(?:isn'?t|is\s+not|wasn'?t|stopped|not)\s+moving|pass(?:ed|es|ing)?\s+out|unconscious|unresponsive|not\s+responding\s+to\s+(?:me|us|anything|my\s+voice|his\s+name|her\s+name)|fainted|fainting|black(?:ed|ing)\s+out|won'?t\s+wake|can'?t\s+wake\s+(?:him|her|them|up)|hard\s+to\s+wake|collaps\w*|lost\s+consciousness|loss\s+of\s+consciousness|knocked\s+out", EMERGENCY, False),
     ("seizure", rf"seiz\w*(?!\s+{MEDWORDS}\b)|convuls\w*|having\s+(?:a\s+)?fits?\b|shaking\s+uncontrollabl\w*", EMERGENCY, False),
-    ("poisoning", r"poison\w*(?<!food\spoisoning)(?!\s+(?:ivy|oak|sumac))|(?:swallowed|ate|ingested|got\s+into|chewed)\s+(?:some\s+of\s+|some\s+|a\s+few\s+of\s+)?(?:the\s+|my\s+|his\s+|her\s+|a\s+|\w+'s\s+)?(?:\w+\s+){0,2}?(?:pills|meds|medicine|medication|tablets|gummies|vitamins)|(?:drank|swallowed|ate|ingested|got\s+into)\s+(?:some\s+|the\s+|my\s+|a\s+)?(?:bleach|antifreeze|detergent|laundry\s+pod|tide\s+pod|button\s+batter\w*|batter\w*|cleaning\s+\w+|rat\s+poison|pills|meds|medicine|lighter\s+fluid|magnets?)|(?:carbon\s+monoxide|co\s+alarm)", EMERGENCY, False),
+    ("poisoning", r"(?:poison(?:ed|ing)|(?<!\bis\s)(?<!\bare\s)(?<!\bbe\s)(?<!\bpure\s)poison)\w*(?<!food\spoisoning)(?!\s+(?:ivy|oak|sumac))|(?:swallowed|ate|ingested|got\s+into|chewed)\s+(?:some\s+of\s+|some\s+|a\s+few\s+of\s+)?(?:the\s+|my\s+|his\s+|her\s+|a\s+|\w+'s\s+)?(?:\w+\s+){0,2}?(?:pills|meds|medicine|medication|tablets|gummies|vitamins)|(?:drank|swallowed|ate|ingested|got\s+into)\s+(?:some\s+|the\s+|my\s+|a\s+)?(?:bleach|antifreeze|detergent|laundry\s+pod|tide\s+pod|button\s+batter\w*|batter\w*|cleaning\s+\w+|rat\s+poison|pills|meds|medicine|lighter\s+fluid|magnets?)|(?:carbon\s+monoxide|co\s+alarm)", EMERGENCY, False),
     ("severe_abdominal_pain", rf"{SEVERE}\s+(?:\w+\s+){{0,2}}?{BELLY}\s*(?:{PAIN}|cramp\w*)|{BELLY}\s+(?:{PAIN}|cramp\w*)\s+(?:is\s+|are\s+)?(?:\w+\s+)?(?:{SEVERE}|unbearable)|{SEVERE}\s+{PAIN}\s+in\s+(?:my|his|her|the)\s+(?:\w+\s+){{0,2}}?{BELLY}|(?:belly|stomach|abdomen)\s+(?:is\s+)?(?:rigid|hard\s+as\s+a\s+rock|board[\s-]like)|doubled\s+over", EMERGENCY, False),
     ("worst_headache", r"worst\s+headache|thunderclap|(?:sudden|suddenly)\s+(?:\w+\s+){0,2}headache|headache\s+(?:\w+\s+){0,4}(?:worst|of\s+my\s+life|stiff\s+neck)|stiff\s+neck\s+(?:\w+\s+){0,3}(?:fever|headache)", EMERGENCY, False),
     ("vision_loss", r"(?:sudden(?:ly)?|all\s+of\s+a\s+sudden)\s+(?:\w+\s+){0,2}(?:blind|can'?t\s+see|lost\s+(?:my\s+)?(?:vision|sight)|vision\s+loss|double\s+vision)|(?:lost|losing|loss\s+of)\s+(?:\w+\s+)?(?:vision|sight)|went\s+blind|vision\s+(?:went|goes|going|turned)\s+(?:black|dark|grey|gray|white)|curtain\s+(?:over|across|coming\s+down)|can'?t\s+see\s+(?:out\s+of|with|from)\s+(?:my|his|her)\s+(?:left|right)?\s*eye", EMERGENCY, False),
@@ -250,7 +252,7 @@ _MODIFIERS: list[tuple[str, str, str]] = [
     (PSEUDO, rf"not\s+(?:feeling|doing|looking|sleeping|eating|acting)\s+(?:well|good|great|right|ok|okay|too\s+good|so\s+good|so\s+great|like\s+(?:myself|himself|herself|themselves))|(?:don'?t|doesn'?t|didn'?t)\s+(?:feel|look|seem)\s+(?:well|good|right|ok|okay)|not\s+(?:myself|himself|herself)|(?:has|have|had|is|was)n'?t\s+(?:healed|resolved|gone\s+away|went\s+away|cleared\s+up|settled|subsided|improved|gotten\s+better)|not\s+(?:healed|resolved|healing)|never\s+(?:healed|resolved|went\s+away)|never\s+(?:had|felt|experienced)\s+(?:\w+\s+){{0,3}}like\s+(?:this|that)|no\s+(?:idea|clue)|even\s+without|without\s+(?:doing|any\s+reason|reason|warning|exertion|trying|moving|stopping|relief)|(?:my|our|his|her)\s+(?:\w+\s+)?{RELATIVE}\s+(?:had|has)\s+to|no\s+(?:increase|change|improvement|better|relief|help)|not\s+(?:only|just|sure|certain|necessarily|ok|okay|fine|good|great|well|doing\s+\w+|better|improv\w*|helping|working|stopping|going\s+away|responding|responsive|breathing|eating|drinking|making\s+sense|recogni\w*|able|worth|even|that\s+i\s+know|too\s+bad|bad)|no\s+(?:one|body)|nobody|nothing|no\s+matter|no\s+reason|no\s+point|no\s+longer\s+(?:able|want|wish)|don'?t\s+(?:know|think\s+i\s+can|see|care)|doesn'?t\s+(?:stop|go\s+away|help|matter|seem)|isn'?t\s+(?:stopping|going\s+away|helping|working|responding|breathing|worth)|(?:not\s+sure|unsure|don'?t\s+know|wonder(?:ing)?|see|check|as|even|only)\s+(?:if|whether)|if\s+(?:that|this)\s+(?:makes\s+sense|helps|matters)|(?:is|was|are|were)n'?t\s+making\s+sense|isnt\s+making\s+sense|gram\s+negative|never\s+(?:been\s+this|felt\s+this|had\s+(?:pain|anything)\s+like)|nothing\s+(?:helps|is\s+helping|works)", "none"),
     (NEGATED, r"no|not|never|without|none|nor|neither|denies|denied|deny|denying|negative\s+for|free\s+of|absence\s+of|(?:no|any)\s+signs?\s+of|no\s+evidence\s+of|ruled?\s+out|no\s+more|no\s+longer|zero|(?:do|does|did|have|has|had)(?:n'?t|\s+not)\s+(?:have|has|had|get|got|getting|feel|feeling|experienc\w*|notic\w*|think|believe|see|having|any|want\s+to|plan\s+to|intend\s+to)|(?:is|was|are|were|would|should)n'?t|(?:isnt|wasnt|arent|werent|wouldnt|shouldnt)|(?:has\s+|have\s+|had\s+)?stopped(?=\s+\w+ing\b)|would\s+never|will\s+never|won'?t\s+(?:ever|actually|really)?\s*(?:do|hurt|kill|act)|nope|nah", FORWARD),
     (NEGATED, r"(?:is|are|has|have)\s+(?:all\s+)?gone|ruled\s+out|came\s+back\s+(?:normal|negative|clear|fine)|was\s+(?:normal|negative)|were\s+(?:normal|negative)", BACKWARD),
-    (HISTORICAL, r"history\s+of|hx\s+of|h/o|in\s+the\s+past|used\s+to|previous(?:ly)?|prior|in\s+(?:19|20)\d\d|back\s+in|as\s+a\s+(?:kid|child|teen(?:ager)?|baby)|when\s+i\s+was\s+(?:a\s+kid|a\s+child|young\w*|little|a\s+teen\w*|in\s+(?:high\s+school|college))|in\s+(?:high\s+school|college|middle\s+school|grade\s+school|my\s+twenties|my\s+teens)|when\s+(?:i|he|she|they)\s+w(?:as|ere)\s+(?:\d+|a\s+\w+|little|young\w*|small|in\s+\w+(?:\s+school)?)|years?\s+back|(?:last|past)\s+(?:year|summer|winter|spring|fall|autumn|decade)|(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|couple(?:\s+of)?|several|many)\s+(?:years?|yrs?|months?|decades?)\s+ago|years\s+ago|long\s+time\s+ago|once\s+before", BIDIRECTIONAL),
+    (HISTORICAL, r"history\s+of|hx\s+of|h/o|in\s+the\s+past|used\s+to|previous(?:ly)?|prior|in\s+(?:19|20)\d\d|back\s+in|as\s+a\s+(?:kid|child|teen(?:ager)?|baby)|when\s+i\s+was\s+(?:a\s+kid|a\s+child|young\w*|little|a\s+teen\w*|in\s+(?:high\s+school|college))|in\s+(?:high\s+school|college|middle\s+school|grade\s+school|my\s+twenties|my\s+teens)|when\s+(?:i|he|she|they)\s+w(?:as|ere)\s+(?:\d+|a\s+\w+|little|young\w*|small|in\s+\w+(?:\s+school)?)|years?\s+back|(?:last|past)\s+(?:year|summer|winter|spring|fall|autumn|decade)|\d+\s+(?:years?|yrs?|months?|decades?)\s+ago|(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|couple(?:\s+of)?|several|many)\s+(?:years?|yrs?|months?|decades?)\s+ago|years\s+ago|long\s+time\s+ago|once\s+before", BIDIRECTIONAL),
     (HISTORICAL, r"(?:it'?s|that'?s|they'?re)\s+(?:\w+\s+)?(?:fine|better|good|ok|okay|resolved|healed|gone)\s+now|(?:but\s+)?(?:it|that|they|these|this|the\s+\w+)\s+(?:has\s+|have\s+|had\s+|all\s+)?(?:went\s+away|gone\s+away|resolved|cleared\s+up|stopped|passed|settled\s+down|subsided)|(?:is|are|'?s)\s+(?:\w+\s+)?(?:fine|better|good|ok|okay|resolved|healed|gone)\s+now|(?:all\s+)?(?:fine|better|good|ok|okay)\s+now|(?:has|have)?\s*(?:resolved|healed|cleared\s+up|went\s+away|gone\s+away|settled|subsided)|went\s+away", BACKWARD),
     (HYPOTHETICAL, r"if|what\s+if|in\s+case|in\s+the\s+event|should\s+i\s+(?:ever\s+)?(?:get|have|develop|notice|start)|when\s+should|would\s+(?:i|it|that)|could\s+(?:i|it|that|this)\s+(?:be|get|cause|lead)", FORWARD),
     (INFORMATIONAL, r"may\s+cause|can\s+(?:\w+\s+)?cause|cause\s+(?:\w+\s+)?(?:like|such\s+as)|watch\s+(?:out\s+)?for|look\s+out\s+for|(?:what\s+are|know|learn|list)\s+(?:the\s+)?(?:warning\s+)?(?:signs|symptoms)\s+of|warning\s+signs|risk\s+of|risks|chance\s+of|prevent\w*|avoid|linked\s+to|associated\s+with|(?:increase|raise)s?\s+(?:the\s+|my\s+)?risk|(?:does|do|can|could|will|would)\s+(?:\w+\s+){0,3}?(?:cause|make\s+(?:you|people|someone|patients))|(?:worried|afraid|scared|anxious|nervous)\s+(?:about\s+|of\s+)?(?:getting|developing|having|of\s+getting)|is\s+it\s+normal\s+to|how\s+do\s+i\s+know|how\s+would\s+i\s+know|side\s+effects?\s+(?:include|like|such\s+as|of)|possible\s+side|common\s+side|(?:call|go|come)\s+(?:\w+\s+){0,3}(?:if|when)|told\s+(?:me|us)\s+to\s+(?:watch|call|look)|screen(?:ing|ed)?\s+(?:for|question\w*)|questionnaire|form\s+asks?|asks?\s+(?:about|if)|article|reading\s+about|research(?:ing)?\s+(?:about|on)|tv\s+show|movie", FORWARD),
@@ -332,6 +334,11 @@ def screen(text: str, kind: str = "message") -> Screening:
         return result
     result.identifiers = find_identifiers(text)
     extra = [Reason(label, start, end) for label, start, end in signals(text)]
+    # the classifier's second opinion (personal.py): it raises a flag the patterns missed when
+    # confident, and drops a pattern's flag only when sure the comment is not personal
+    chances = personal.probabilities(text)
+    if chances is not None:
+        extra = _second_opinion(text, extra, chances)
     if extra:
         labels = {r.label for r in extra}
         result.health_disclosure = "health_disclosure" in labels
@@ -340,6 +347,29 @@ def screen(text: str, kind: str = "message") -> Screening:
         result.reasons = sorted(result.reasons + extra, key=lambda r: (r.start, r.end))
     result.decision = decide(result)
     return result
+
+
+def _second_opinion(text: str, found: list[Reason], chances: dict[str, float]) -> list[Reason]:
+    """The patterns' comment signals FOUND, corrected by the classifier's CHANCES (personal.py)."""
+    whole = (0, len(text))  # the model reads the whole comment
+    for label in ("health_disclosure", "advice_request"):
+        if chances[label] < personal.VETO:
+            found = [r for r in found if r.label != label]
+    labels = {r.label for r in found}
+    for label in ("health_disclosure", "advice_request"):
+        if chances[label] > personal.RAISE and label not in labels:
+            found.append(Reason(label, *whole))
+    if chances["personal"] > personal.RAISE and not labels & {"health_disclosure", "advice_request"} and not any(r.start == 0 and r.end == whole[1] for r in found):
+        found.append(Reason(max(("health_disclosure", "advice_request"), key=lambda k: chances[k]), *whole))
+    return found
+
+
+def warm() -> None:
+    """Load the word lists and compile every lexicon pattern (a few seconds), for a process that
+    screens many lines: `bedside screen` calls it before reading its input."""
+    identifiers.warm()
+    for lexicon in (_TARGETS_LEXICON, _MODIFIERS_LEXICON, *disclosure.LEXICONS):
+        lexicon.precompile()
 
 
 def decide(result: Screening) -> str:

@@ -822,16 +822,62 @@ def warm() -> None:
     find_identifiers("Dr. Warm Up saw Mary Smith in Boston on 3/4/2020, 617-555-0100.")
 
 
-def find_identifiers(text: str, *, clinical: bool = False) -> list[Identifier]:
+def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -> list[Identifier]:
     """Return the identifiers found in TEXT (sorted, non-overlapping).
 
     By default (public comments) any stated age counts, and a year or a month on its own does
     not (HIPAA Safe Harbor keeps years; "in March" identifies nobody). CLINICAL follows the
     PhysioNet gold standard instead: ages only over 89, and years and months alone count.
+
+    The rule recognizers and the CRF of `ner.py` (unless MODEL is false, or no model file
+    ships) both read the text; the model's spans come last in priority (a rule's span and
+    category win where both overlap).
     """
-    age_over = 89 if clinical else 0
     if not text:
         return []
+    found = _rule_found(text, clinical)
+    if model:
+        from bedside.screening import ner
+
+        for start, end, category in ner.predict(text):
+            span = text[start:end]
+            if category == "AGE" and clinical and not _age_over(span, 89):
+                continue  # the gold standard's ages are over 89 only
+            if category == "DATE" and not clinical and _BARE_DATE.fullmatch(span.strip()):
+                continue  # a year, decade, month or weekday alone identifies nobody (see above)
+            if category == "NAME":
+                start, end = _trim_name(text, start, end)
+            if start < end:
+                found.append((start, end, category, 9))
+    return _resolve(found)
+
+
+_BARE_DATE = re.compile(rf"(?:'?\d\d|19\d\d|20\d\d)'?s?|{_MONTHS}\.?|{_WEEKDAYS}s?|(?:the\s+)?(?:spring|summer|fall|autumn|winter)", re.I)
+
+
+def _trim_name(text: str, start: int, end: int) -> tuple[int, int]:
+    """A model's name span without the titles, roles and relations at its edges ("SW Gretchen",
+    "Dr. Lee", "Lee RN"): the same words the rules never count as names."""
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+
+    def role(word: tuple[int, int]) -> bool:
+        low = text[word[0] : word[1]].lower().strip(".,:;")
+        return low in _STOP_CONTEXT or low in _STOP or low in _TITLE_STOP or low in _DENY
+
+    while words and role(words[0]):
+        words.pop(0)
+    while words and role(words[-1]):
+        words.pop()
+    return (words[0][0], words[-1][1]) if words else (start, start)
+
+
+def _age_over(span: str, limit: int) -> bool:
+    digits = "".join(c for c in span if c.isdigit())
+    return bool(digits) and limit < int(digits) < 125
+
+
+def _rule_found(text: str, clinical: bool) -> list[tuple[int, int, str, int]]:
+    age_over = 89 if clinical else 0
     found: list[tuple[int, int, str, int]] = []  # start, end, category, priority (lower wins)
 
     def add(start: int, end: int, category: str, priority: int) -> None:
@@ -914,7 +960,7 @@ def find_identifiers(text: str, *, clinical: bool = False) -> list[Identifier]:
         place = _OF_PLACE.match(text, end)
         if place is not None and not _is_common(place.group(1).split()[0].lower()) and place.group(1).split()[0].lower() not in _DENY:
             add(place.start(1), place.end(1), "LOCATION", 5)
-    return _resolve(found)
+    return found
 
 
 def _resolve(found: list[tuple[int, int, str, int]]) -> list[Identifier]:

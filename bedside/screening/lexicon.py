@@ -60,6 +60,9 @@ def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
                     chars.add(chr(sub_av))
                 elif sub == "RANGE" and sub_av[1] - sub_av[0] < 128:
                     chars.update(chr(c) for c in range(sub_av[0], sub_av[1] + 1))
+                elif sub == "CATEGORY" and str(sub_av) == "CATEGORY_DIGIT":
+                    chars.update("0123456789")
+                    chars.add("other")  # Unicode digits: dispatched with the other non-ASCII starts
                 else:
                     return None, False
             return result | chars, False
@@ -218,6 +221,12 @@ class _Lexicon:
                 self._dispatch.clear()
             self._dispatch[word] = found
         return found
+
+    def precompile(self) -> None:
+        """Compile every per-word pattern now: for a long-running screener (`bedside screen`),
+        which would otherwise pay each compilation on the first line that needs it."""
+        for numbers in (*self.by_word.values(), *self.by_stem.values(), *self.open_by_char.values()):
+            self._compile(numbers)
 
     def _compile(self, numbers: list[int]) -> re.Pattern[str] | None:
         if not numbers:

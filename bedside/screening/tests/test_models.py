@@ -1,0 +1,104 @@
+"""The shipped statistical models: the identifier CRF (ner.py) and the comment classifier
+(personal.py), how the engine combines them with the patterns, and the offline trainer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bedside.screening import find_identifiers, ner, personal, train
+from bedside.screening.engine import Reason, _second_opinion, screen
+from bedside.screening.evaluate import (
+    COMMENT_FILES,
+    PHYSIONET,
+    load_physionet,
+    physionet_half,
+    score_physionet,
+)
+
+
+def test_both_models_ship_with_the_package() -> None:
+    assert ner.available()
+    assert personal.probabilities("hello") is not None
+
+
+def test_tokens_tags_and_spans_round_trip() -> None:
+    text = "Seen by Dr. Kowalczyk on 3/14, 1990s notes."
+    toks = ner.tokens(text)
+    assert [t[2] for t in toks][:5] == ["Seen", "by", "Dr", ".", "Kowalczyk"]
+    assert "1990s" in [t[2] for t in toks]  # digits keep their letters: one token
+    start = text.index("Kowalczyk")
+    tags = ner.bio_tags(toks, [(start, start + 9, "NAME"), (text.index("3/14"), text.index("3/14") + 4, "DATE")])
+    assert tags.count("B-NAME") == 1 and tags.count("B-DATE") == 1 and tags.count("I-DATE") == 2
+    assert ner.spans_from_tags(toks, tags) == [(start, start + 9, "NAME"), (text.index("3/14"), text.index("3/14") + 4, "DATE")]
+
+
+def test_model_finds_names_the_rules_have_no_context_for() -> None:
+    text = "Spoke with Ambrose re: dispo. D/w Yelena, pt to stay on current regimen."
+    rules = {text[i.start : i.end] for i in find_identifiers(text, clinical=True, model=False)}
+    both = {(i.category, text[i.start : i.end]) for i in find_identifiers(text, clinical=True)}
+    assert ("NAME", "Yelena") in both and ("NAME", "Ambrose") in both
+    assert rules <= {span for _, span in both}  # the model only adds
+
+
+def test_model_spans_follow_the_comment_rules() -> None:
+    # a decade alone is not an identifier in a public comment; role words are not names
+    assert find_identifiers("Bypass surgery has come a long way since the 1990s.") == []
+    text = "Family meeting, SW Gretchen present"
+    assert [text[i.start : i.end] for i in find_identifiers(text, clinical=True)] == ["Gretchen"]
+
+
+@pytest.mark.skipif(not (PHYSIONET / "id.text").exists(), reason="../shared/data/phi-physionet-dev is not beside the checkout")
+def test_model_adds_recall_on_real_notes() -> None:
+    notes, gold = load_physionet()
+    part = {k: v for k, v in notes.items() if physionet_half(k[0]) == "tune" and k[0] < 40}
+    with_model = score_physionet(part, gold)["overall"]
+    rules = score_physionet(part, gold, model=False)["overall"]
+    assert with_model["recall"] >= rules["recall"]
+    assert with_model["recall"] >= 0.97 and with_model["precision"] >= 0.85
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("how do i know if im due for a tetanus shot? cant remember my last one", "advice_request"),
+        ("is it worth it for me to get one of those full body scans?", "advice_request"),
+        ("hubby got his new hip in march and the physio was worse than the op", "health_disclosure"),
+    ],
+)
+def test_classifier_holds_what_the_patterns_miss(text: str, flag: str) -> None:
+    result = screen(text, "comment")
+    assert getattr(result, flag) and result.decision == "hold"
+    assert any(r.label == flag and (r.start, r.end) == (0, len(text)) for r in result.reasons)
+
+
+def test_second_opinion_raises_vetoes_and_keeps() -> None:
+    text = "x" * 20
+    found = [Reason("health_disclosure", 2, 8), Reason("spam", 10, 12)]
+    low = {"health_disclosure": 0.01, "advice_request": 0.01, "personal": 0.02}
+    assert [r.label for r in _second_opinion(text, found, low)] == ["spam"]  # vetoed, spam untouched
+    middling = {"health_disclosure": 0.5, "advice_request": 0.2, "personal": 0.6}
+    assert _second_opinion(text, found, middling) == found  # unsure: the patterns stand
+    sure = {"health_disclosure": 0.2, "advice_request": 0.7, "personal": 0.9}
+    raised = _second_opinion(text, [], sure)
+    assert [(r.label, r.start, r.end) for r in raised] == [("advice_request", 0, 20)]  # the likelier of the two
+
+
+def test_classifier_never_trains_on_held_out_comments() -> None:
+    trained = {tuple(items[0]) for items, _ in train.personal_sequences()}
+    held = [json.loads(line) for path in COMMENT_FILES for line in path.read_text().splitlines() if '"ho-' in line]
+    assert len(held) >= 200
+    assert not any(tuple(personal.features(item["text"])) in trained for item in held if item["text"].strip())
+
+
+def test_trainer_writes_a_model_that_tags(tmp_path: Path) -> None:
+    text = "Pt seen by Dr. Smith today. Wife Mary at bedside."
+    toks = ner.tokens(text)
+    spans = [(text.index("Smith"), text.index("Smith") + 5, "NAME"), (text.index("Mary"), text.index("Mary") + 4, "NAME")]
+    sequence = (ner.features(text, toks), ner.bio_tags(toks, spans))
+    out = tmp_path / "m.crfsuite"
+    train.train([sequence] * 5, out, iterations=50)
+    with ner.model_file(out):
+        assert {text[s:e] for s, e, _ in ner.predict(text)} == {"Smith", "Mary"}

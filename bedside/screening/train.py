@@ -1,0 +1,97 @@
+"""Train the screening models offline and write them into bedside/screening/data/.
+
+    python -m bedside.screening.train identifiers [--half tune|all] [--physionet DIR] [--out PATH]
+    python -m bedside.screening.train personal [--out PATH]
+
+`identifiers` (ner.py, data/identifiers.crfsuite): a CRF over word tokens, trained on the
+PhysioNet deid development notes (odd-numbered patients), every gold span mapped to our
+categories by `evaluate.GOLD_CATEGORY`. `--half tune` trains on the tune half only (patients
+1, 5, 9, …) — what `make eval` does to score the check half; the shipped model uses `--half all`.
+
+`personal` (personal.py, data/personal.crfsuite): the comment classifier, trained on the tuning
+parts of data/comments.jsonl and data/comments_ext.jsonl; ids starting with "ho-" (held out)
+are never read here.
+
+Both are deterministic: CRFsuite's L-BFGS with fixed regularisation, no random state.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bedside.screening import ner, personal
+from bedside.screening.evaluate import (
+    COMMENT_FILES,
+    HOLDOUT_PREFIX,
+    PHYSIONET,
+    load,
+    load_physionet,
+    physionet_half,
+)
+
+DATA = Path(__file__).resolve().parent
+
+
+def identifier_sequences(folder: Path, half: str) -> list[tuple[list[list[str]], list[str]]]:
+    notes, gold = load_physionet(folder)
+    out = []
+    for key, text in sorted(notes.items()):
+        if half != "all" and physionet_half(key[0]) != half:
+            continue
+        toks = ner.tokens(text)
+        if toks:
+            out.append((ner.features(text, toks), ner.bio_tags(toks, gold.get(key, []))))
+    return out
+
+
+def personal_sequences() -> list[tuple[list[list[str]], list[str]]]:
+    out = []
+    for path in COMMENT_FILES:
+        for item in load(path):
+            if not str(item["id"]).startswith(HOLDOUT_PREFIX):
+                label = personal.label_of(bool(item["health_disclosure"]), bool(item["advice_request"]))
+                out.append(([personal.features(item["text"])], [label]))
+    return out
+
+
+def train(sequences: list[tuple[list[list[str]], list[str]]], out: Path, *, c1: float = 0.05, c2: float = 0.01, iterations: int = 200) -> None:
+    """L1 (C1) drops features that never help, which keeps the model small; L2 (C2) smooths."""
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for items, labels in sequences:
+        trainer.append(items, labels)
+    trainer.set_params({"c1": c1, "c2": c2, "max_iterations": iterations, "feature.possible_transitions": True})
+    out.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(out))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    sub = parser.add_subparsers(dest="model", required=True)
+    ids = sub.add_parser("identifiers")
+    ids.add_argument("--half", choices=("tune", "all"), default="all")
+    ids.add_argument("--physionet", type=Path, default=PHYSIONET)
+    ids.add_argument("--out", type=Path, default=DATA / ner.MODEL)
+    per = sub.add_parser("personal")
+    per.add_argument("--out", type=Path, default=DATA / personal.MODEL)
+    args = parser.parse_args(argv)
+    if args.model == "identifiers":
+        if not (args.physionet / "id.text").exists():
+            print(f"PhysioNet notes not found in {args.physionet}", file=sys.stderr)
+            return 2
+        sequences = identifier_sequences(args.physionet, args.half)
+        train(sequences, args.out)
+        what = f"{len(sequences)} notes ({args.half})"
+    else:
+        sequences = personal_sequences()
+        train(sequences, args.out, c1=0.1, c2=0.01, iterations=300)
+        what = f"{len(sequences)} comments"
+    print(f"trained on {what}; wrote {args.out} ({args.out.stat().st_size:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
