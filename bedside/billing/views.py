@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -42,26 +41,14 @@ from bedside.billing.forms import (
 )
 from bedside.billing.models import EConsult, EConsultStatus, TimeEntry
 from bedside.core.errors import BedsideError, Conflict, NotFound
-from bedside.core.web import current_user, posted
+from bedside.core.web import current_user, form_error, or_404, posted
 from bedside.messaging.attachments import blob_read
 from bedside.messaging.models import Attachment, Message, Thread
 from bedside.triage.selectors import practice_zone
 
 
-def _or_404(load: Callable[[], Any]) -> Any:
-    try:
-        return load()
-    except NotFound:
-        raise Http404() from None
-
-
-def _form_error(form: Any, exc: BedsideError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
 def _thread(user: User, pk: int) -> Thread:
-    thread: Thread = _or_404(lambda: access_thread_for_time(user, pk))
+    thread: Thread = or_404(lambda: access_thread_for_time(user, pk))
     return thread
 
 
@@ -82,7 +69,7 @@ def time_add(request: HttpRequest, pk: int) -> HttpResponse:
                                     performed_at=form.performed_at(), note=form.cleaned_data["note"],
                                     ip=client_ip(request))
         except BedsideError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
             status = exc.status
         else:
             messages.success(request, f"{form.cleaned_data['minutes']} min logged.")
@@ -121,7 +108,7 @@ def timer_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def time_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    entry: TimeEntry = _or_404(lambda: access_own_time_entry(user, pk))
+    entry: TimeEntry = or_404(lambda: access_own_time_entry(user, pk))
     tz = practice_zone(entry.thread.practice)
     local = entry.performed_at.astimezone(tz)
     initial = {"minutes": entry.minutes, "day": local.date(), "at": local.time().replace(second=0, microsecond=0),
@@ -136,7 +123,7 @@ def time_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                            performed_at=form.performed_at(), note=form.cleaned_data["note"],
                                            ip=client_ip(request))
             except BedsideError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, "Time entry updated.")
@@ -149,7 +136,7 @@ def time_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def time_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    entry: TimeEntry = _or_404(lambda: access_own_time_entry(user, pk))
+    entry: TimeEntry = or_404(lambda: access_own_time_entry(user, pk))
     try:
         services.time_entry_delete(actor=user, entry=entry, ip=client_ip(request))
     except BedsideError as exc:
@@ -186,7 +173,7 @@ def thread_billing(request: HttpRequest, pk: int) -> HttpResponse:
                         procedure=form.cleaned_data["procedure"], ip=client_ip(request),
                     )
             except BedsideError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, "Saved.")
@@ -221,7 +208,7 @@ def _report_form(request: HttpRequest, user: User, clinicians: list[User]) -> Re
 def report(request: HttpRequest) -> HttpResponseBase:
     """Show (or with ?format=csv, export) the e-visit lines of a period; clinicians see their own."""
     user = current_user(request)
-    practice = _or_404(lambda: billing_practice(user))
+    practice = or_404(lambda: billing_practice(user))
     form = _report_form(request, user, list(selectors.report_clinicians(practice)))
     rows: list[selectors.ReportRow] = []
     if form.is_valid():
@@ -334,7 +321,7 @@ def econsult_new(request: HttpRequest, pk: int) -> HttpResponse:
             except NotFound:
                 form.add_error("specialist", "Choose a specialist from the list.")
             except BedsideError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, "E-consult sent. The specialist sees only the parts you chose.")
@@ -363,7 +350,7 @@ def _econsult_page(request: HttpRequest, user: User, econsult: EConsult, *, answ
 @require_GET
 def econsult_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    econsult: EConsult = _or_404(lambda: access_econsult(user, pk))
+    econsult: EConsult = or_404(lambda: access_econsult(user, pk))
     services.econsult_viewed(actor=user, econsult=econsult, ip=client_ip(request))
     return _econsult_page(request, user, econsult)
 
@@ -372,7 +359,7 @@ def econsult_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def econsult_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = current_user(request)
-    econsult: EConsult = _or_404(lambda: access_econsult(user, pk))
+    econsult: EConsult = or_404(lambda: access_econsult(user, pk))
     ip = client_ip(request)
     if action == "close":
         try:
@@ -406,7 +393,7 @@ def econsult_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse
             messages.error(request, exc.message)
             return redirect("billing:econsult", pk=econsult.pk)
         except BedsideError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
             status = exc.status
         else:
             messages.success(request, "Answer sent." if action == "answer" else "E-consult declined.")
@@ -420,7 +407,7 @@ def econsult_respond(request: HttpRequest, pk: int, action: str) -> HttpResponse
 def econsult_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     """Download a file of the e-consult: only one that was shared (the uniform 404 otherwise)."""
     user = current_user(request)
-    econsult: EConsult = _or_404(lambda: access_econsult(user, pk))
+    econsult: EConsult = or_404(lambda: access_econsult(user, pk))
     if attachment_pk not in selectors.shared_parts(econsult).attachment_ids:
         raise Http404()
     attachment = Attachment.objects.get(pk=attachment_pk)

@@ -22,7 +22,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bedside.accounts.models import Role, User
 from bedside.audit.services import audit_record, client_ip
 from bedside.core.errors import BedsideError, NotFound
-from bedside.core.web import current_user, posted, require_care_team, require_patient
+from bedside.core.web import (
+    current_user,
+    form_error,
+    posted,
+    require_care_team,
+    require_patient,
+)
 from bedside.followup import selectors, services
 from bedside.followup.access import access_check_in, access_enrolment
 from bedside.followup.forms import CheckInForm, EnrolForm
@@ -41,11 +47,6 @@ def _check_in_or_404(user: User, pk: int) -> CheckIn:
         return access_check_in(user, pk)
     except NotFound:
         raise Http404() from None
-
-
-def _form_error(form: Any, exc: BedsideError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 def _rows(enrolment: Enrolment, *, with_answers: bool = False) -> list[dict[str, Any]]:
@@ -91,7 +92,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
                     ip=client_ip(request),
                 )
             except BedsideError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, "Enrolled. The patient was sent a message explaining the check-ins.")
@@ -158,7 +159,7 @@ def check_in(request: HttpRequest, pk: int) -> HttpResponse:
                 result = services.check_in_answer(patient=user, check_in=item, answers=form.answers(),
                                                   ip=client_ip(request), channel="web")
             except BedsideError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
                 status = exc.status
                 item = _check_in_or_404(user, pk)  # show it as it is now (e.g. answered meanwhile)
             else:

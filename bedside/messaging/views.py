@@ -35,7 +35,13 @@ from bedside.audit.models import Action
 from bedside.audit.services import audit_record, client_ip
 from bedside.consent.selectors import practices_of_patient
 from bedside.core.errors import BedsideError, NotFound
-from bedside.core.web import current_user, posted, require_care_team, require_patient
+from bedside.core.web import (
+    current_user,
+    form_error,
+    posted,
+    require_care_team,
+    require_patient,
+)
 from bedside.messaging import selectors, services
 from bedside.messaging.access import access_attachment, access_thread, is_care_team_of
 from bedside.messaging.attachments import blob_read
@@ -58,12 +64,6 @@ def _thread_or_404(user: User, pk: int) -> Thread:
         return access_thread(user, pk)
     except NotFound:
         raise Http404() from None
-
-
-def _form_error(form: Any, exc: BedsideError) -> None:
-    """Show a service error next to the field it names (or above the form)."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,10 +151,10 @@ def thread_new(request: HttpRequest) -> HttpResponse:
                 except MessagingRefused as gate:
                     kept = {"subject": form.data.get("subject", ""), "body": form.data.get("body", "")}
                     return _cannot_message(request, gate.code, gate.message, practice, kept)
-                _form_error(form, exc)  # e.g. photos without the photo-sharing consent
+                form_error(form, exc)  # e.g. photos without the photo-sharing consent
                 status = exc.status
             except BedsideError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, f"Your message was sent to {practice.name}.")
@@ -264,7 +264,7 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
                 files=form.cleaned_data["attachments"], ip=client_ip(request), channel="web",
             )
         except BedsideError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
             status = exc.status
         else:
             messages.success(request, "Your message was sent.")

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 from bedside.accounts.models import User
 from bedside.audit.services import audit_record, client_ip
 from bedside.core.errors import BedsideError, NotFound
-from bedside.core.web import current_user, posted
+from bedside.core.web import current_user, form_error, posted
 from bedside.moderation import selectors, services
 from bedside.moderation.access import access_comment, comments_moderatable, is_moderator, may_reply
 from bedside.moderation.forms import BulkForm, CommentForm, DecisionForm, ReplyForm
@@ -45,11 +45,6 @@ def article_url(article: Article) -> str:
         return reverse("publishing:article", args=[article.slug])
     except NoReverseMatch:  # publishing's pages not mounted (a trimmed deployment)
         return "/"
-
-
-def _form_error(form: Any, exc: BedsideError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 def _signed_in(request: HttpRequest) -> User | None:
@@ -81,7 +76,7 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
                 author=user, ip=client_ip(request), honeypot=data["website"], channel="web",
             )
         except BedsideError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
             status = exc.status
         else:
             if result.comment.status == CommentStatus.PUBLISHED:
@@ -150,7 +145,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                     override_reason=bulk.cleaned_data["override_reason"], channel="web",
                 )
             except BedsideError as exc:
-                _form_error(bulk, exc)
+                form_error(bulk, exc)
                 status = exc.status
             else:
                 if outcome.done:
@@ -167,8 +162,6 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page, "rows": [_row(c) for c in page.object_list], "bulk": bulk, "view": view, "title": title,
         "views": [(k, v[0]) for k, v in STATUS_VIEWS.items()], "now": timezone.now(),
     }, status=status)
-
-
 
 
 def _comment_or_404(user: User, pk: int) -> Comment:
@@ -199,7 +192,7 @@ def comment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                              override_reason=form.cleaned_data["override_reason"])
                     messages.success(request, f"Comment #{comment.pk} published.")
             except BedsideError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
                 status = exc.status
             else:
                 return HttpResponseRedirect(reverse("moderation:queue"))
@@ -262,7 +255,7 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(None, exc.message)
                     status = exc.status
                 except BedsideError as exc:
-                    _form_error(form, exc)
+                    form_error(form, exc)
                     status = exc.status
                 else:
                     messages.success(request, "Your reply is published under your name.")

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bedside.accounts.models import ClinicianProfile, Practice, User
 from bedside.core.errors import BedsideError, NotFound, object_pk
-from bedside.core.web import current_user, posted
+from bedside.core.web import current_user, form_error, or_404, posted
 from bedside.publishing import access, selectors, services
 from bedside.publishing.forms import (
     ArticleForm,
@@ -46,18 +46,6 @@ def _editor(request: HttpRequest) -> tuple[User, Any]:
     if not practices.exists():
         raise Http404()
     return user, practices
-
-
-def _or_404(fn: Any, *args: Any) -> Any:
-    try:
-        return fn(*args)
-    except NotFound:
-        raise Http404() from None
-
-
-def _form_error(form: Form, exc: BedsideError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -105,7 +93,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
                 article = services.article_create(author=user, practice=form.cleaned_data["practice"],
                                                   **_article_values(form, user))
             except BedsideError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, "Draft saved.")
                 return redirect("publishing:editor_article", article.pk)
@@ -117,7 +105,7 @@ def article_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user, practices = _editor(request)
-    article: Article = _or_404(access.access_editor_article, user, pk)
+    article: Article = or_404(access.access_editor_article, user, pk)
     if article.status != ArticleStatus.DRAFT:
         messages.info(request, "Only drafts can be edited: return the article to draft first.")
         return redirect("publishing:editor_article", article.pk)
@@ -136,7 +124,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.article_update(actor=user, article=article, **_article_values(form, user))
             except BedsideError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, "Draft saved.")
                 return redirect("publishing:editor_article", article.pk)
@@ -148,7 +136,7 @@ def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user, _ = _editor(request)
-    article: Article = _or_404(access.access_editor_article, user, pk)
+    article: Article = or_404(access.access_editor_article, user, pk)
     return _article_page(request, user, article)
 
 
@@ -174,7 +162,7 @@ def _article_page(request: HttpRequest, user: User, article: Article, *, review_
 @require_POST
 def article_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user, _ = _editor(request)
-    article: Article = _or_404(access.access_editor_article, user, pk)
+    article: Article = or_404(access.access_editor_article, user, pk)
     try:
         if action == "submit":
             services.article_submit(actor=user, article=article)
@@ -195,7 +183,7 @@ def article_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                     note=form.cleaned_data["note"], publish_at=form.cleaned_data["publish_at"],
                 )
             except BedsideError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
                 return _article_page(request, user, article, review_form=form, status=exc.status)
             messages.success(request, "Review recorded.")
         elif action == "resources":
@@ -248,7 +236,7 @@ def resources(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     user, practices = _editor(request)
-    resource = _or_404(access.access_editor_resource, user, pk) if pk is not None else None
+    resource = or_404(access.access_editor_resource, user, pk) if pk is not None else None
     initial = {}
     if resource is not None:
         initial = {"practice": resource.practice, "title": resource.title, "url": resource.url,
@@ -269,7 +257,7 @@ def resource_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 topics=services.topics_from_text(data["topics"]), resource=resource,
             )
         except BedsideError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, "Resource saved.")
             return redirect("publishing:resources")
@@ -295,7 +283,7 @@ def profiles(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest, clinician_id: int) -> HttpResponse:
     user, _ = _editor(request)
-    clinician: ClinicianProfile = _or_404(access.access_editor_clinician, user, clinician_id)
+    clinician: ClinicianProfile = or_404(access.access_editor_clinician, user, clinician_id)
     profile = PublicProfile.objects.filter(clinician=clinician).first()
     fields = ["slug", "bio_md", "specialties", "board_certifications", "languages", "locations",
               "accepted_insurance", "conflicts_of_interest", "how_to_reach", "is_public"]
@@ -312,7 +300,7 @@ def profile_edit(request: HttpRequest, clinician_id: int) -> HttpResponse:
             photo = upload.read(5 * 1024 * 1024 + 1) if upload else None
             saved = services.profile_update(actor=user, clinician=clinician, photo=photo, **data)
         except BedsideError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -360,7 +348,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
                                                planned_for=data["planned_for"], status=data["status"],
                                                notes=data["notes"])
             except BedsideError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, "Saved.")
                 return redirect(f"{request.path}?month={month:%Y-%m}")
@@ -386,7 +374,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def channel_published(request: HttpRequest, pk: int) -> HttpResponse:
     user, _ = _editor(request)
-    channel = _or_404(access.access_editor_channel, user, pk)
+    channel = or_404(access.access_editor_channel, user, pk)
     services.channel_mark_published(actor=user, channel=channel)
     messages.success(request, f"Recorded a post on “{channel.name}” today.")
     return redirect("publishing:calendar")
@@ -396,7 +384,7 @@ def channel_published(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def planned_post_status(request: HttpRequest, pk: int) -> HttpResponse:
     user, _ = _editor(request)
-    post = _or_404(access.access_editor_planned_post, user, pk)
+    post = or_404(access.access_editor_planned_post, user, pk)
     try:
         services.planned_post_save(actor=user, channel=post.channel, title=post.title, planned_for=post.planned_for,
                                    status=request.POST.get("status", ""), article=post.article, notes=post.notes,
@@ -410,7 +398,7 @@ def planned_post_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def settings_view(request: HttpRequest, practice_id: int | None = None) -> HttpResponse:
     user, practices = _editor(request)
-    practice: Practice = _or_404(access.access_editor_practice, user, practice_id) if practice_id else practices.first()
+    practice: Practice = or_404(access.access_editor_practice, user, practice_id) if practice_id else practices.first()
     current = selectors.practice_settings(practice)
     form = SettingsForm(posted(request), initial={
         "disclaimer_md": current.disclaimer_md, "comment_policy_md": current.comment_policy_md,
@@ -420,7 +408,7 @@ def settings_view(request: HttpRequest, practice_id: int | None = None) -> HttpR
         try:
             services.practice_settings_update(actor=user, practice=practice, **form.cleaned_data)
         except BedsideError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, "Publishing settings saved.")
             return redirect("publishing:settings")
