@@ -9,23 +9,21 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import logging
 import os
 import re
 import secrets
 import unicodedata
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from bedside.core import crypto
 from bedside.core.errors import InvalidInput
+from bedside.core.images import reencode
 
 log = logging.getLogger(__name__)
 
@@ -64,46 +62,10 @@ def safe_filename(name: str, content_type: str) -> str:
 
 
 def _reencode_image(data: bytes, content_type: str) -> bytes:
-    max_pixels = settings.BEDSIDE_ATTACHMENT_MAX_PIXELS
-    # The size is checked from the header, before anything is decoded. Pillow's own global
-    # limit (Image.MAX_IMAGE_PIXELS) is left alone: it is process-wide, and another request
-    # or library must not see this setting; beyond twice it Pillow refuses to open the file.
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                width, height = probe.size
-                if width * height > max_pixels:
-                    raise InvalidInput(
-                        f"This image is too large ({width} x {height} pixels); "
-                        f"the limit is {max_pixels:,} pixels.",
-                        field="attachments",
-                    )
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as opened:
-                opened.load()
-                image: Image.Image = ImageOps.exif_transpose(opened) or opened
-                # Pillow carries some metadata from .info into the saved file (JPEG comments
-                # among them): keep only what the picture needs to look the same.
-                keep = ("icc_profile", "transparency") if content_type == "image/png" else ("icc_profile",)
-                extra = {key: image.info[key] for key in keep if image.info.get(key) is not None}
-                image.info = {}
-                out = io.BytesIO()
-                if content_type == "image/jpeg":
-                    if image.mode not in ("RGB", "L"):
-                        image = image.convert("RGB")
-                    image.save(out, format="JPEG", quality=90, optimize=True, **extra)
-                else:
-                    image.save(out, format="PNG", optimize=False, **extra)
-                return out.getvalue()
-    except InvalidInput:
-        raise
-    except Image.DecompressionBombError as exc:
-        raise InvalidInput(
-            f"This image is too large; the limit is {max_pixels:,} pixels.", field="attachments"
-        ) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise InvalidInput("This file says it is an image but cannot be read as one.", field="attachments") from exc
+    return reencode(
+        data, fmt="JPEG" if content_type == "image/jpeg" else "PNG",
+        max_pixels=settings.BEDSIDE_ATTACHMENT_MAX_PIXELS, field="attachments", noun="This image",
+    )
 
 
 def attachment_clean(*, name: str, data: bytes) -> CleanFile:
