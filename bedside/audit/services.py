@@ -4,6 +4,7 @@ the Merkle tree and sign tree heads."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import logging
 import os
@@ -29,10 +30,37 @@ _ALLOWED_DETAIL_TYPES = (int, bool, type(None))
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """Return the client address Django saw (a reverse proxy must set REMOTE_ADDR correctly)."""
+    """Return the client's address: REMOTE_ADDR, or, when that is a trusted reverse proxy
+    (settings.BEDSIDE_TRUSTED_PROXIES), the right-most X-Forwarded-For entry that is not one.
+
+    Entries left of the first untrusted one are whatever the client chose to send, so they are
+    never used; a malformed entry ends the walk at the last trusted hop.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    trusted = settings.BEDSIDE_TRUSTED_PROXIES
+    if not trusted or remote is None or not _is_trusted(remote, trusted):
+        return remote
+    current = remote
+    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        candidate = entry.strip()
+        try:
+            address = ipaddress.ip_address(candidate)
+        except ValueError:
+            return current
+        current = str(address)
+        if not _is_trusted(current, trusted):
+            return current
+    return current
+
+
+def _is_trusted(address: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 def _clean_detail(detail: dict[str, Any] | None) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import SettingError, env_bool, env_int, env_list, env_str
+from .env import SettingError, env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("BEDSIDE_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "var")
@@ -14,6 +14,11 @@ VAR_DIR = Path(env_str("BEDSIDE_VAR_DIR", str(BASE_DIR / "var")) or BASE_DIR / "
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies in front of the app (addresses or networks). A request arriving from one of
+# them has its client address taken from X-Forwarded-For (the right-most entry that is not a
+# trusted proxy); from anywhere else, or with none set, REMOTE_ADDR is the client. Rate limits
+# and audit rows use that address (bedside.audit.services.client_ip).
+BEDSIDE_TRUSTED_PROXIES = env_networks("BEDSIDE_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

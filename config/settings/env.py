@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -54,3 +55,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """A comma-separated list of addresses or networks ("127.0.0.1, 10.0.0.0/8, ::1")."""
+    out = []
+    for item in env_list(name, []):
+        try:
+            out.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise SettingError(f"{name}: {item!r} is not an IP address or network") from exc
+    return out
