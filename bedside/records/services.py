@@ -56,7 +56,12 @@ ASSERTION_MAX_LIFETIME = timedelta(minutes=5)
 FHIR_TOKEN_PREFIX = "bfh_"
 PUSH_BACKOFF_SECONDS = 30
 PUSH_BACKOFF_MAX_SECONDS = 6 * 3600
-PUSH_CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def push_claim_timeout() -> timedelta:
+    """How long a push may stay claimed (SENDING) before another worker takes it over: a worker
+    killed mid-send leaves its claim behind (BEDSIDE_EHR_PUSH_CLAIM_TIMEOUT_SECONDS)."""
+    return timedelta(seconds=settings.BEDSIDE_EHR_PUSH_CLAIM_TIMEOUT_SECONDS)
 
 
 class OAuthError(BedsideError):
@@ -315,7 +320,7 @@ def push_deliver(*, job_id: int) -> PushOutcome | None:
     now = timezone.now()
     claimed = PushJob.objects.filter(
         Q(state=PushState.PENDING, next_attempt_at__lte=now)
-        | Q(state=PushState.SENDING, claimed_at__lt=now - PUSH_CLAIM_TIMEOUT),
+        | Q(state=PushState.SENDING, claimed_at__lt=now - push_claim_timeout()),
         pk=job_id,
     ).update(state=PushState.SENDING, claimed_at=now)
     if claimed != 1:
@@ -365,7 +370,7 @@ def push_due() -> list[int]:
     return list(
         PushJob.objects.filter(
             Q(state=PushState.PENDING, next_attempt_at__lte=now)
-            | Q(state=PushState.SENDING, claimed_at__lt=now - PUSH_CLAIM_TIMEOUT)
+            | Q(state=PushState.SENDING, claimed_at__lt=now - push_claim_timeout())
         ).order_by("pk").values_list("pk", flat=True)[:500]
     )
 

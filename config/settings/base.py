@@ -222,6 +222,9 @@ BEDSIDE_SITE_URL = env_str("BEDSIDE_SITE_URL", "http://127.0.0.1:8000") or ""
 BEDSIDE_EHR_ALLOW_PRIVATE = env_bool("BEDSIDE_EHR_ALLOW_PRIVATE", False)
 BEDSIDE_EHR_PUSH_MAX_ATTEMPTS = env_int("BEDSIDE_EHR_PUSH_MAX_ATTEMPTS", 8, minimum=1)
 BEDSIDE_FHIR_TOKEN_SECONDS = env_int("BEDSIDE_FHIR_TOKEN_SECONDS", 300, minimum=30)
+# An EHR push claimed this long ago whose worker never finished is taken over by another; longer
+# than one push can take (20 s read + 5 s connect timeout), so a live send is never doubled.
+BEDSIDE_EHR_PUSH_CLAIM_TIMEOUT_SECONDS = env_int("BEDSIDE_EHR_PUSH_CLAIM_TIMEOUT_SECONDS", 600, minimum=30)
 # A notification claimed (SENDING) this long ago whose worker never finished (killed, host lost) is
 # released and sent again; longer than any SMTP send (EMAIL_TIMEOUT), short enough to catch up soon.
 BEDSIDE_NOTIFICATION_CLAIM_TIMEOUT_SECONDS = env_int("BEDSIDE_NOTIFICATION_CLAIM_TIMEOUT_SECONDS", 600, minimum=1)

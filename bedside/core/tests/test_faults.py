@@ -403,7 +403,7 @@ def test_worker_killed_mid_delivery_every_effect_happens_once(
     assert jobs.get(pk=stuck_job.pk).state == PushState.SENDING
     # Past the claim timeouts: 1 s for the notification; travel in time for the push (10 minutes).
     time.sleep(1.1)
-    jobs.filter(pk=stuck_job.pk).update(claimed_at=timezone.now() - records.PUSH_CLAIM_TIMEOUT - timedelta(seconds=1))
+    jobs.filter(pk=stuck_job.pk).update(claimed_at=timezone.now() - records.push_claim_timeout() - timedelta(seconds=1))
     workers.shell(REDELIVER, **mail)
     _wait(lambda: not email.exclude(state=NotificationState.SENT).exists()
           and not jobs.exclude(state=PushState.DELIVERED).exists(), "every email sent and every push delivered")

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +243,19 @@ def test_admin_endpoint_form_checks_url_and_hides_credential(
     with connection.cursor() as cursor:
         cursor.execute("SELECT credential FROM records_ehrendpoint")
         assert "s3cret" not in cursor.fetchone()[0]  # encrypted at rest
+
+
+def test_stuck_claim_is_taken_over_after_the_configured_timeout(
+    endpoint: EhrEndpoint, pat_bob: User, riverside: Practice,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """A push left SENDING by a dead worker is due again only after BEDSIDE_EHR_PUSH_CLAIM_TIMEOUT_SECONDS."""
+    with override_settings(BEDSIDE_EHR_ALLOW_PRIVATE=False), django_capture_on_commit_callbacks(execute=True):
+        thread_create(patient=pat_bob, practice=riverside, subject="Hi", category="other", body="Hello.")
+    job = PushJob.objects.get()
+    now = timezone.now()
+    with override_settings(BEDSIDE_EHR_PUSH_CLAIM_TIMEOUT_SECONDS=45):
+        PushJob.objects.filter(pk=job.pk).update(state=PushState.SENDING, claimed_at=now - timedelta(seconds=40))
+        assert services.push_due() == []  # the claim may still be a live send
+        PushJob.objects.filter(pk=job.pk).update(claimed_at=now - timedelta(seconds=50))
+        assert services.push_due() == [job.pk]
