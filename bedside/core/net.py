@@ -9,9 +9,32 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from bedside.core.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """Where to send a request so that it reaches the address that was checked.
+
+    `url` has the host replaced by the checked IP address; `host` is the Host header to send and
+    `sni` the TLS server name (certificate checked against it), both the original host name.
+    Without pinning (private addresses allowed, or an IP literal) `url` is the original and
+    `host`/`sni` are empty.
+    """
+
+    url: str
+    host: str = ""
+    sni: str = ""
+
+    def request_kwargs(self) -> dict[str, Any]:
+        """`headers`/`extensions` to pass to httpx for this target."""
+        if not self.host:
+            return {}
+        return {"headers": {"Host": self.host}, "extensions": {"sni_hostname": self.sni} if self.sni else {}}
 
 
 def public_url_check(url: str, *, allow_private: bool, field: str, what: str, allow_setting: str) -> str:
@@ -20,6 +43,20 @@ def public_url_check(url: str, *, allow_private: bool, field: str, what: str, al
     Private, loopback, link-local, multicast and reserved addresses are refused unless
     ALLOW_PRIVATE (named ALLOW_SETTING in the message) is set. WHAT names the URL in messages.
     """
+    return public_url_pin(url, allow_private=allow_private, field=field, what=what, allow_setting=allow_setting).original
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A URL that passed the check (`original`, stripped) and where to send it (`pinned`)."""
+
+    original: str
+    pinned: Pinned
+
+
+def public_url_pin(url: str, *, allow_private: bool, field: str, what: str, allow_setting: str) -> Checked:
+    """Check URL like `public_url_check` and pin it to one of the addresses checked, so that a
+    second DNS answer (rebinding: public when checked, private when connected) is never used."""
     url = (url or "").strip()
     try:
         parts = urlsplit(url)
@@ -35,7 +72,7 @@ def public_url_check(url: str, *, allow_private: bool, field: str, what: str, al
     except ValueError as exc:
         raise InvalidInput(f"The {what} has an invalid port.", field=field) from exc
     if allow_private:
-        return url
+        return Checked(url, Pinned(url))
     try:
         infos = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError) as exc:
@@ -47,7 +84,13 @@ def public_url_check(url: str, *, allow_private: bool, field: str, what: str, al
                 f"allow such addresses with {allow_setting}=1.",
                 field=field,
             )
-    return url
+    address = str(infos[0][4][0]).split("%", 1)[0]
+    if address == hostname.strip("[]"):
+        return Checked(url, Pinned(url))  # an IP literal: nothing to resolve again
+    literal = f"[{address}]" if ":" in address else address
+    netloc = f"{literal}:{parts.port}" if parts.port else literal
+    host = f"{hostname}:{parts.port}" if parts.port else hostname
+    return Checked(url, Pinned(urlunsplit(parts._replace(netloc=netloc)), host=host, sni=hostname if parts.scheme == "https" else ""))
 
 
 def address_is_public(address: str) -> bool:

@@ -33,7 +33,7 @@ from bedside.audit.models import Outcome
 from bedside.audit.services import audit_record
 from bedside.core.crypto import token_digest
 from bedside.core.errors import BedsideError, InvalidInput
-from bedside.core.net import public_url_check
+from bedside.core.net import Checked, Pinned, public_url_pin
 from bedside.messaging.attachments import blob_delete, blob_write
 from bedside.messaging.models import Message, Thread
 from bedside.records.models import (
@@ -216,11 +216,21 @@ def ehr_url_check(url: str) -> str:
     Private, loopback, link-local, multicast and reserved addresses are refused unless
     BEDSIDE_EHR_ALLOW_PRIVATE is set (an EHR on the practice's own network).
     """
+    return _ehr_checked(url).original
+
+
+def ehr_url_pin(url: str) -> Pinned:
+    """Check URL like `ehr_url_check` and return where to send the request so that it reaches
+    the very address checked (core.net.Pinned)."""
+    return _ehr_checked(url).pinned
+
+
+def _ehr_checked(url: str) -> Checked:
     parts = urlsplit((url or "").strip())
     if parts.username or parts.password:
         raise InvalidInput("Put credentials in the credential field, not in the URL.", field="base_url")
-    return public_url_check(url, allow_private=settings.BEDSIDE_EHR_ALLOW_PRIVATE, field="base_url",
-                            what="EHR base URL", allow_setting="BEDSIDE_EHR_ALLOW_PRIVATE")
+    return public_url_pin(url, allow_private=settings.BEDSIDE_EHR_ALLOW_PRIVATE, field="base_url",
+                          what="EHR base URL", allow_setting="BEDSIDE_EHR_ALLOW_PRIVATE")
 
 
 @transaction.atomic
@@ -304,12 +314,16 @@ class PushOutcome:
 
 
 def _post(endpoint: EhrEndpoint, bundle: dict[str, Any]) -> httpx.Response:
-    ehr_url_check(endpoint.base_url)  # again at send time: DNS may have changed (rebinding)
-    headers = {"Content-Type": "application/fhir+json", "Accept": "application/fhir+json"}
+    # checked again at send time and sent to the very address checked: a DNS answer that changed
+    # in between (rebinding) never receives the bundle
+    pinned = ehr_url_pin(endpoint.base_url.rstrip("/"))
+    target = pinned.request_kwargs()
+    headers = {"Content-Type": "application/fhir+json", "Accept": "application/fhir+json", **target.get("headers", {})}
     if endpoint.credential:
         headers["Authorization"] = f"Bearer {endpoint.credential}"
     with httpx.Client(timeout=httpx.Timeout(20.0, connect=5.0), follow_redirects=False) as http:
-        return http.post(endpoint.base_url.rstrip("/"), content=json.dumps(bundle).encode("utf-8"), headers=headers)
+        return http.post(pinned.url, content=json.dumps(bundle).encode("utf-8"), headers=headers,
+                         extensions=target.get("extensions") or None)
 
 
 def push_deliver(*, job_id: int) -> PushOutcome | None:

@@ -259,3 +259,23 @@ def test_stuck_claim_is_taken_over_after_the_configured_timeout(
         assert services.push_due() == []  # the claim may still be a live send
         PushJob.objects.filter(pk=job.pk).update(claimed_at=now - timedelta(seconds=50))
         assert services.push_due() == [job.pk]
+
+
+def test_push_goes_to_the_address_that_was_checked(
+    ehr: Ehr, endpoint: EhrEndpoint, pat_bob: User, riverside: Practice,
+    django_capture_on_commit_callbacks: Callable[..., Any], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """DNS rebinding: the EHR's name answers a "public" address when checked and a private one
+    after; the bundle is sent to the first (pinned), with the name as Host, and is delivered."""
+    from bedside.core import net
+    from bedside.core.tests.test_net import _resolver
+
+    ehr.start()
+    lookups: dict[str, int] = {}
+    EhrEndpoint.objects.filter(pk=endpoint.pk).update(base_url=f"http://ehr.test:{ehr.port}/fhir")
+    monkeypatch.setattr(socket, "getaddrinfo", _resolver({"ehr.test": ["127.0.0.1", "10.9.9.9"]}, lookups))
+    monkeypatch.setattr(net, "address_is_public", lambda address: address == "127.0.0.1")  # stands in for a public address
+    with override_settings(BEDSIDE_EHR_ALLOW_PRIVATE=False), django_capture_on_commit_callbacks(execute=True):
+        thread_create(patient=pat_bob, practice=riverside, subject="Hi", category="other", body="Hello.")
+    assert PushJob.objects.get().state == PushState.DELIVERED
+    assert lookups == {"ehr.test": 1} and ehr.data()["bundles"] == 1
