@@ -64,7 +64,7 @@ def enrolment_list(request: HttpRequest) -> HttpResponse:
         return redirect("followup:mine")
     require_care_team(user)
     now = timezone.now()
-    enrolments = list(selectors.enrolment_list(user=user)[:200])
+    enrolments = list(selectors.with_check_ins(selectors.enrolment_list(user=user))[:200])
     rows = [{"enrolment": e, "progress": selectors.enrolment_progress(enrolment=e, now=now)} for e in enrolments]
     audit_record(action=services.VIEW, actor=user, object_type="enrolment", request=request,
                  detail={"count": len(rows)})
@@ -138,7 +138,7 @@ def enrolment_stop(request: HttpRequest, pk: int) -> HttpResponse:
 def my_check_ins(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     require_patient(user)
-    enrolments = list(selectors.enrolment_list(user=user).select_related("plan__faq_article"))
+    enrolments = list(selectors.with_check_ins(selectors.enrolment_list(user=user).select_related("plan__faq_article")))
     items = [{"enrolment": e, "rows": _rows(e), "faq_url": services.faq_url(e.plan)} for e in enrolments]
     audit_record(action=services.VIEW, actor=user, object_type="enrolment", request=request,
                  patient_id=user.pk, detail={"count": len(items)})

@@ -153,3 +153,27 @@ def test_progress_page_shows_the_answers(web_login, dr_alice, pat_bob):
     services.check_in_answer(patient=pat_bob, check_in=check_in, answers=answers(pain=6, notes="Knee is stiff."))
     html = web_login(dr_alice).get(f"/followup/{check_in.enrolment_id}/").content.decode()
     assert "Pain 6/10" in html and "Knee is stiff." in html and "Answered" in html
+
+
+@pytest.mark.parametrize("viewer", ["dr_alice", "pat_bob"])
+def test_list_pages_cost_the_same_for_one_enrolment_or_three(viewer, web_login, dr_alice, pat_bob, request):
+    """Check-ins are fetched for all enrolments at once, not once per enrolment (N+1)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = request.getfixturevalue(viewer)
+    client = web_login(user)
+    path = "/followup/" if viewer == "dr_alice" else "/followup/mine/"
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    enrolment = enrol(dr_alice, pat_bob)
+    one = count()
+    for _ in range(2):  # stopped enrolments stay listed with their check-ins
+        services.enrolment_stop(actor=dr_alice, enrolment=enrolment)
+        enrolment = enrol(dr_alice, pat_bob)
+    assert Enrolment.objects.filter(patient=pat_bob).count() == 3
+    assert count() == one
