@@ -44,44 +44,76 @@ def billing_classes(user_ids: Iterable[int]) -> dict[int, str]:
 
 def thread_facts(thread: Thread) -> rules.ThreadFacts:
     """Collect what the payer rules need about THREAD (every date in the practice's zone)."""
-    messages = list(
-        Message.objects.filter(thread=thread).exclude(kind=MessageKind.AUTO_REPLY)
-        .order_by("sent_at", "pk").values_list("kind", "sent_at")
-    )
-    inquiries = [at for kind, at in messages if kind == MessageKind.PATIENT]
-    replies = [at for kind, at in messages if kind == MessageKind.CARE_TEAM]
-    entries = list(TimeEntry.objects.filter(thread=thread).values_list("user_id", "performed_at", "minutes"))
-    classes = billing_classes(uid for uid, _, _ in entries)
-    relationship = (
-        CareRelationship.objects.filter(patient_id=thread.patient_id, practice_id=thread.practice_id, ended_at__isnull=True)
-        .order_by("established_on").first()
-    )
-    current = document_current(practice=thread.practice, scope=Scope.EVISIT_BILLING)
-    consents = [
-        rules.ConsentSpan(signed_at=s, revoked_at=r)
-        for s, r in ConsentSignature.objects.filter(
-            patient_id=thread.patient_id, practice_id=thread.practice_id, scope=Scope.EVISIT_BILLING,
+    return threads_facts([thread])[thread.pk]
+
+
+def threads_facts(threads: list[Thread]) -> dict[int, rules.ThreadFacts]:
+    """`thread_facts` for many threads at once: one query per kind of fact, not per thread (the
+    billing report reads hundreds of threads)."""
+    if not threads:
+        return {}
+    thread_ids = [t.pk for t in threads]
+    patients = {t.patient_id for t in threads}
+    practices = {t.practice_id: t.practice for t in threads}
+    by_practice = Q(patient_id__in=patients, practice_id__in=list(practices))
+
+    messages: dict[int, list[tuple[str, datetime]]] = {}
+    for thread_id, kind, at in (
+        Message.objects.filter(thread_id__in=thread_ids).exclude(kind=MessageKind.AUTO_REPLY)
+        .order_by("sent_at", "pk").values_list("thread_id", "kind", "sent_at")
+    ):
+        messages.setdefault(thread_id, []).append((kind, at))
+    entries: dict[int, list[tuple[int, datetime, int]]] = {}
+    for thread_id, user_id, at, minutes in TimeEntry.objects.filter(thread_id__in=thread_ids).values_list(
+        "thread_id", "user_id", "performed_at", "minutes"
+    ):
+        entries.setdefault(thread_id, []).append((user_id, at, minutes))
+    classes = billing_classes({uid for rows in entries.values() for uid, _, _ in rows})
+    established: dict[tuple[int, int], date] = {}
+    for patient_id, practice_id, on in (
+        CareRelationship.objects.filter(by_practice, ended_at__isnull=True)
+        .order_by("-established_on").values_list("patient_id", "practice_id", "established_on")
+    ):
+        established[(patient_id, practice_id)] = on  # the earliest wins (ordered latest first)
+    consents: dict[tuple[int, int], list[rules.ConsentSpan]] = {}
+    for practice_id, practice in practices.items():
+        current = document_current(practice=practice, scope=Scope.EVISIT_BILLING)
+        if current is None:
+            continue
+        for patient_id, signed, revoked in ConsentSignature.objects.filter(
+            patient_id__in=patients, practice_id=practice_id, scope=Scope.EVISIT_BILLING,
             document=current, superseded_at__isnull=True,
-        ).values_list("signed_at", "revoked_at")
-    ] if current is not None else []
-    return rules.ThreadFacts(
-        thread_id=thread.pk,
-        category=thread.category,
-        tz=practice_zone(thread.practice),
-        patient_initiated=bool(messages) and messages[0][0] == MessageKind.PATIENT,
-        inquiries=inquiries,
-        replies=replies,
-        entries=[rules.Entry(user_id=u, at=at, minutes=m, billing_class=classes.get(u, "")) for u, at, m in entries],
-        established_on=relationship.established_on if relationship else None,
-        consents=consents,
-        visits=list(Visit.objects.filter(patient_id=thread.patient_id, practice_id=thread.practice_id)
-                    .values_list("visit_date", flat=True)),
-        global_periods=[
-            rules.GlobalSpan(procedure_date=d, days=n)
-            for d, n in GlobalPeriod.objects.filter(patient_id=thread.patient_id, practice_id=thread.practice_id)
-            .values_list("procedure_date", "days")
-        ],
-    )
+        ).values_list("patient_id", "signed_at", "revoked_at"):
+            consents.setdefault((patient_id, practice_id), []).append(rules.ConsentSpan(signed_at=signed, revoked_at=revoked))
+    visits: dict[tuple[int, int], list[date]] = {}
+    for patient_id, practice_id, day in Visit.objects.filter(by_practice).values_list("patient_id", "practice_id", "visit_date"):
+        visits.setdefault((patient_id, practice_id), []).append(day)
+    periods: dict[tuple[int, int], list[rules.GlobalSpan]] = {}
+    for patient_id, practice_id, day, days in GlobalPeriod.objects.filter(by_practice).values_list(
+        "patient_id", "practice_id", "procedure_date", "days"
+    ):
+        periods.setdefault((patient_id, practice_id), []).append(rules.GlobalSpan(procedure_date=day, days=days))
+
+    zones = {practice_id: practice_zone(practice) for practice_id, practice in practices.items()}
+    out: dict[int, rules.ThreadFacts] = {}
+    for thread in threads:
+        key = (thread.patient_id, thread.practice_id)
+        sent = messages.get(thread.pk, [])
+        out[thread.pk] = rules.ThreadFacts(
+            thread_id=thread.pk,
+            category=thread.category,
+            tz=zones[thread.practice_id],
+            patient_initiated=bool(sent) and sent[0][0] == MessageKind.PATIENT,
+            inquiries=[at for kind, at in sent if kind == MessageKind.PATIENT],
+            replies=[at for kind, at in sent if kind == MessageKind.CARE_TEAM],
+            entries=[rules.Entry(user_id=u, at=at, minutes=m, billing_class=classes.get(u, "")) for u, at, m in entries.get(thread.pk, [])],
+            established_on=established.get(key),
+            consents=consents.get(key, []),
+            visits=visits.get(key, []),
+            global_periods=periods.get(key, []),
+        )
+    return out
+
 
 
 @dataclass(frozen=True)
@@ -142,8 +174,10 @@ def billing_report(*, practice: Practice, start: date, end: date, clinician_id: 
     ).distinct().select_related("practice")
     rows: list[ReportRow] = []
     now = timezone.now()
-    for thread in threads:
-        for line in rules.roll_up(thread_facts(thread), now=now):
+    listed = list(threads)
+    facts = threads_facts(listed)
+    for thread in listed:
+        for line in rules.roll_up(facts[thread.pk], now=now):
             if not (lower <= line.start < upper):
                 continue
             if clinician_id is not None and line.provider_id != clinician_id:

@@ -104,3 +104,34 @@ def test_charlie_sees_nothing_of_bob_dana_and_erin_are_refused(
     assert selectors.pseudonym(pat_bob.pk) not in body
     for user in (pat_dana, pat_bob, staff_erin, aud_frank):
         assert web_login(user).get(f"/billing/report/?{_period()}").status_code == 404
+
+
+def test_report_reads_facts_per_kind_not_per_thread(bob_thread: Thread, dr_alice: User, pat_bob: User,
+                                                    riverside: Practice) -> None:
+    """Three billable threads cost the same statements as one, and each thread's facts match
+    what thread_facts reads for it alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bedside.messaging.services import message_send, thread_create
+
+    _billable(bob_thread, dr_alice, pat_bob, riverside)
+    today = timezone.localdate()
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            rows = selectors.billing_report(practice=riverside, start=today - timedelta(days=2), end=today, clinician_id=None)
+        return len(rows), len(queries)
+
+    one_rows, one_queries = count()
+    threads = [bob_thread]
+    for subject in ("Knee", "Rash"):
+        sent = thread_create(patient=pat_bob, practice=riverside, subject=subject, category="medical_question", body="A question.")
+        message_send(author=dr_alice, thread=sent.thread, body="An answer.")
+        services.time_entry_add(actor=dr_alice, thread=sent.thread, minutes=6, performed_at=timezone.now())
+        threads.append(Thread.objects.get(pk=sent.thread.pk))
+    three_rows, three_queries = count()
+    assert (one_rows, three_rows) == (1, 3)
+    assert three_queries == one_queries
+    together = selectors.threads_facts(threads)
+    assert all(together[t.pk] == selectors.thread_facts(t) for t in threads)
