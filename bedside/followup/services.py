@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -26,6 +25,7 @@ from bedside.accounts.models import Practice, Role, User
 from bedside.audit.models import Action, Outcome
 from bedside.audit.services import audit_record
 from bedside.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from bedside.core.queue import enqueue_after_commit
 from bedside.followup.models import (
     CheckIn,
     CheckInState,
@@ -228,15 +228,8 @@ def enrolment_create(
         from bedside.followup.tasks import send_check_in
 
         for pk in due_now:
-            transaction.on_commit(_enqueue(send_check_in, pk), robust=True)
+            enqueue_after_commit(send_check_in, pk)
     return enrolment
-
-
-def _enqueue(task: Callable[[int], object], pk: int) -> Callable[[], None]:
-    def enqueue_check_in() -> None:
-        task(pk)
-
-    return enqueue_check_in
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.utils import timezone
 from bedside.accounts.models import User
 from bedside.audit.models import Action
 from bedside.audit.services import audit_record
+from bedside.core.queue import backoff, enqueue_after_commit
 from bedside.messaging.models import (
     Message,
     Notification,
@@ -37,7 +38,7 @@ MAX_BACKOFF = timedelta(hours=1)
 
 def retry_backoff(attempts: int) -> timedelta:
     """Return how long a notification that failed ATTEMPTS times waits before the next try."""
-    return min(FIRST_BACKOFF * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
+    return backoff(attempts, first=FIRST_BACKOFF, maximum=MAX_BACKOFF)
 
 
 def _retry_due(now: datetime) -> Q:
@@ -113,13 +114,8 @@ def notification_enqueue(
         note, _ = Notification.objects.get_or_create(
             recipient=recipient, message=message, kind=kind, channel=channel, defaults={"thread": thread},
         )
-    pk = note.pk
-
-    def enqueue_notification() -> None:
-        deliver_notification(pk)
-
-    # Robust: a queue that is down must not fail the write; the periodic redelivery catches up.
-    transaction.on_commit(enqueue_notification, robust=True)
+    # a queue that is down must not fail the write; the periodic redelivery catches up
+    enqueue_after_commit(deliver_notification, note.pk)
     return note
 
 

@@ -3,7 +3,7 @@ transaction, and notifies only after commit."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +17,7 @@ from bedside.audit.services import audit_record
 from bedside.consent.models import Scope
 from bedside.consent.selectors import consent_live, messaging_allowed, relationship_active
 from bedside.core.errors import Conflict, Forbidden, InvalidInput
+from bedside.core.queue import enqueue_after_commit
 from bedside.messaging.access import break_glass_only, is_care_team_of
 from bedside.messaging.attachments import MAX_FILES_PER_MESSAGE, CleanFile, blob_delete, blob_write
 from bedside.messaging.models import (
@@ -192,15 +193,6 @@ def _check_files(*, author: User, practice: Practice, files: Sequence[CleanFile]
             )
 
 
-def _enqueue_later(task: Callable[[int], object], pk: int) -> Callable[[], None]:
-    # A named function rather than functools.partial: Django logs a robust callback's
-    # __qualname__ when it fails, and a partial has none.
-    def enqueue_notification() -> None:
-        task(pk)
-
-    return enqueue_notification
-
-
 def _notify(*, thread: Thread, message: Message, recipients: Sequence[User]) -> None:
     """Queue PHI-free notifications, delivered by the worker after commit."""
     from bedside.messaging.tasks import deliver_notification
@@ -218,7 +210,7 @@ def _notify(*, thread: Thread, message: Message, recipients: Sequence[User]) -> 
         # Robust: the message is committed by now; a queue that is down must not turn that into
         # an error page (the patient would send again) nor skip the other recipients. The
         # periodic redelivery picks up what was not enqueued.
-        transaction.on_commit(_enqueue_later(deliver_notification, pk), robust=True)
+        enqueue_after_commit(deliver_notification, pk)
 
 
 def _care_team_recipients(thread: Thread) -> list[User]:

@@ -34,6 +34,7 @@ from bedside.audit.services import audit_record
 from bedside.core.crypto import token_digest
 from bedside.core.errors import BedsideError, InvalidInput
 from bedside.core.net import Checked, Pinned, public_url_pin
+from bedside.core.queue import backoff, enqueue_after_commit
 from bedside.messaging.attachments import blob_delete, blob_write
 from bedside.messaging.models import Message, Thread
 from bedside.records.models import (
@@ -257,24 +258,6 @@ def _practice_of(kind: str, pk: int) -> int | None:
     return Transcript.objects.filter(pk=pk).values_list("thread__practice_id", flat=True).first()
 
 
-def _enqueue_push(pk: int) -> Any:
-    def enqueue_push() -> None:
-        from bedside.records.tasks import deliver_push
-
-        deliver_push(pk)
-
-    return enqueue_push
-
-
-def _enqueue_transcript(thread_id: int, actor_id: int | None) -> Any:
-    def enqueue_transcript() -> None:
-        from bedside.records.tasks import transcript_on_close
-
-        transcript_on_close(thread_id, actor_id)
-
-    return enqueue_transcript
-
-
 def record_changed(
     *, kind: str, pk: int, actor: User | None = None, practice_id: int | None = None
 ) -> list[int]:
@@ -288,8 +271,9 @@ def record_changed(
     if kind not in PushKind.values:
         raise ValueError(f"unknown record kind {kind!r}")
     if kind == PushKind.THREAD and Thread.objects.filter(pk=pk, status="closed").exists():
-        # Robust: the close is committed; a queue that is down must not turn it into an error.
-        transaction.on_commit(_enqueue_transcript(pk, actor.pk if actor else None), robust=True)
+        from bedside.records.tasks import transcript_on_close
+
+        enqueue_after_commit(transcript_on_close, pk, actor.pk if actor else None)
     if practice_id is None:
         practice_id = _practice_of(kind, pk)
     ids: list[int] = []
@@ -298,12 +282,18 @@ def record_changed(
     for endpoint_id in EhrEndpoint.objects.filter(practice_id=practice_id, is_active=True).values_list("pk", flat=True):
         job = PushJob.objects.create(endpoint_id=endpoint_id, kind=kind, object_id=pk)
         ids.append(job.pk)
-        transaction.on_commit(_enqueue_push(job.pk), robust=True)
+        enqueue_after_commit(_deliver_push_task(), job.pk)
     return ids
 
 
+def _deliver_push_task() -> Any:
+    from bedside.records.tasks import deliver_push
+
+    return deliver_push
+
+
 def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(PUSH_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), PUSH_BACKOFF_MAX_SECONDS))
+    return backoff(attempts, first=timedelta(seconds=PUSH_BACKOFF_SECONDS), maximum=timedelta(seconds=PUSH_BACKOFF_MAX_SECONDS))
 
 
 @dataclass(frozen=True)
@@ -397,7 +387,7 @@ def push_retry(*, job_ids: Iterable[int], actor: User | None = None) -> int:
         state=PushState.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
     )
     for pk in ids:
-        transaction.on_commit(_enqueue_push(pk), robust=True)
+        enqueue_after_commit(_deliver_push_task(), pk)
     if updated:
         audit_record(action="ehr.push_retry", actor=actor, object_type="pushjob", channel="web",
                      detail={"count": updated})

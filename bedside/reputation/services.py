@@ -18,6 +18,7 @@ from django.utils import timezone
 from bedside.accounts.models import Practice, Role, User
 from bedside.audit.services import audit_record
 from bedside.core.errors import InvalidInput
+from bedside.core.queue import backoff
 from bedside.reputation import analysis, fetch, selectors
 from bedside.reputation.models import (
     FeedKind,
@@ -95,8 +96,7 @@ def feeds_due(limit: int = 200) -> list[int]:
 
 
 def _backoff(failures: int) -> timedelta:
-    base = settings.BEDSIDE_FEED_POLL_MINUTES
-    return timedelta(minutes=min(base * 2 ** min(failures, 6), 24 * 60))
+    return backoff(failures + 1, first=timedelta(minutes=settings.BEDSIDE_FEED_POLL_MINUTES), maximum=timedelta(days=1), max_doublings=6)
 
 
 def feed_poll(*, feed_id: int) -> str | None:

@@ -17,7 +17,7 @@ import hashlib
 import hmac
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage, Message
@@ -37,6 +37,7 @@ from bedside.audit.services import audit_record
 from bedside.consent.models import Scope
 from bedside.consent.selectors import signature_live
 from bedside.core.errors import BedsideError, InvalidInput
+from bedside.core.queue import enqueue_after_commit
 from bedside.messaging.attachments import MAX_FILES_PER_MESSAGE, CleanFile, attachment_clean
 from bedside.messaging.models import Category, Thread, ThreadStatus
 from bedside.messaging.services import (
@@ -597,9 +598,9 @@ def mail_deliver(
                 detail={"thread": result.thread.pk, "attachments": len(files), "refused": len(refused),
                         "joined": thread is not None},
             )
-            transaction.on_commit(
-                _acknowledge_later(address_id, result.thread.pk, len(refused), shortened), robust=True
-            )
+            from bedside.records.mail.tasks import mail_acknowledge
+
+            enqueue_after_commit(mail_acknowledge, address_id, result.thread.pk, len(refused), shortened)
     except MessagingRefused as refusal:  # consent revoked in between
         return _refuse(practice=practice, patient=patient, reason=refusal.code, automated=automated,
                        envelope_from=envelope_from, peer=peer)
@@ -607,15 +608,6 @@ def mail_deliver(
         log.warning("patient email not stored: %s", exc.code)
         raise MailRejected("550 5.6.0 The message could not be brought into the record") from exc
     return Delivery(accepted=True, reason="", thread_id=result.thread.pk)
-
-
-def _acknowledge_later(address_id: int | None, thread_id: int, refused: int, shortened: bool) -> Callable[[], None]:
-    def enqueue_mail_acknowledgment() -> None:
-        from bedside.records.mail.tasks import mail_acknowledge
-
-        mail_acknowledge(address_id, thread_id, refused, shortened)
-
-    return enqueue_mail_acknowledgment
 
 
 def acknowledgment_send(*, address_id: int | None, thread_id: int, refused: int, shortened: bool) -> bool:
