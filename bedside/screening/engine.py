@@ -349,25 +349,27 @@ def screen(text: str, kind: str = "message") -> Screening:
     return result
 
 
+_PERSONAL = ("health_disclosure", "advice_request")
+
+
 def _second_opinion(text: str, found: list[Reason], chances: dict[str, float]) -> list[Reason]:
-    """The patterns' comment signals FOUND, corrected by the classifier's CHANCES (personal.py)."""
-    whole = (0, len(text))  # the model reads the whole comment
-    for label in ("health_disclosure", "advice_request"):
-        if chances[label] < personal.VETO:
-            found = [r for r in found if r.label != label]
+    """The patterns' comment signals FOUND, corrected by the classifier's CHANCES (personal.py):
+    a flag it is sure is wrong is dropped; one it is confident of is raised, and when neither
+    is found but "one of the two" is likely, the likelier is raised."""
+    vetoed = {label for label in _PERSONAL if chances[label] < personal.VETO}
+    found = [r for r in found if r.label not in vetoed]
     labels = {r.label for r in found}
-    for label in ("health_disclosure", "advice_request"):
-        if chances[label] > personal.RAISE and label not in labels:
-            found.append(Reason(label, *whole))
-    if chances["personal"] > personal.RAISE and not labels & {"health_disclosure", "advice_request"} and not any(r.start == 0 and r.end == whole[1] for r in found):
-        found.append(Reason(max(("health_disclosure", "advice_request"), key=lambda k: chances[k]), *whole))
-    return found
+    raised = [label for label in _PERSONAL if chances[label] > personal.RAISE and label not in labels]
+    if not raised and not labels & set(_PERSONAL) and chances["personal"] > personal.RAISE:
+        raised = [max(_PERSONAL, key=lambda label: chances[label])]
+    return found + [Reason(label, 0, len(text)) for label in raised]  # the model reads the whole comment
 
 
 def warm() -> None:
     """Load the word lists and compile every lexicon pattern (a few seconds), for a process that
     screens many lines: `bedside screen` calls it before reading its input."""
-    identifiers.warm()
+    identifiers.warm()  # and the identifier model
+    personal.probabilities("warm up")  # opens the comment classifier
     for lexicon in (_TARGETS_LEXICON, _MODIFIERS_LEXICON, *disclosure.LEXICONS):
         lexicon.precompile()
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from bedside.screening import ner
 from bedside.screening.lexicon import by_first_letter
 
 CATEGORIES = ("NAME", "DATE", "AGE", "PHONE", "EMAIL", "ADDRESS", "LOCATION", "ID", "URL")
@@ -837,8 +838,6 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
         return []
     found = _rule_found(text, clinical)
     if model:
-        from bedside.screening import ner
-
         for start, end, category in ner.predict(text):
             span = text[start:end]
             if category == "AGE" and clinical and not _age_over(span, 89):

@@ -52,9 +52,9 @@ def _shape(word: str) -> str:
 def _lexicons() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     from bedside.screening import identifiers as ids
 
-    firsts, lasts = ids._name_lists()
+    firsts, _lasts = ids._name_lists()  # fills _RAW_LASTS, every listed surname (a superset of _lasts)
     singles, _, worded, seconds = ids._us_places()
-    return firsts, lasts | frozenset(ids._RAW_LASTS), ids._popular_firsts(), singles | worded, frozenset(seconds)
+    return firsts, frozenset(ids._RAW_LASTS), ids._popular_firsts(), singles | worded, frozenset(seconds)
 
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
@@ -106,6 +106,13 @@ def _word(word: str) -> _Word:
 _EDGE = {d: (f"{d}w=<edge>",) for d in (-2, -1, 1, 2)}
 
 
+def _line_start(text: str, start: int) -> bool:
+    """Whether the token at START begins a line (after at most two blanks of indentation)."""
+    if start == 0 or text[start - 1] == "\n":
+        return True
+    return start >= 2 and not text[start - 2 : start].strip() and "\n" in text[max(0, start - 3) : start]
+
+
 def features(text: str, toks: list[tuple[int, int, str]]) -> list[list[str]]:
     """One feature list per token (strings; CRFsuite weighs each as 1)."""
     info = [_word(t[2]) for t in toks]
@@ -114,7 +121,7 @@ def features(text: str, toks: list[tuple[int, int, str]]) -> list[list[str]]:
     for i, (start, _end, _word_text) in enumerate(toks):
         here = info[i]
         feats = list(here.base)
-        if start == 0 or text[start - 1] == "\n" or (start >= 2 and text[start - 2 : start].strip() == "" and "\n" in text[max(0, start - 3) : start]):
+        if _line_start(text, start):
             feats.append("bol")
         for d in (-2, -1, 1, 2):
             j = i + d
@@ -123,9 +130,7 @@ def features(text: str, toks: list[tuple[int, int, str]]) -> list[list[str]]:
             feats.append(f"-1w|w={info[i - 1].low}|{here.low}")
         if i + 1 < n:
             feats.append(f"w|+1w={here.low}|{info[i + 1].low}")
-        for j in range(max(0, i - 4), i):
-            if info[j].trigger is not None:
-                feats.append(info[j].trigger)  # type: ignore[arg-type]
+        feats.extend(t for t in (w.trigger for w in info[max(0, i - 4) : i]) if t is not None)
         per.append(feats)
     return per
 
@@ -152,19 +157,17 @@ def bio_tags(toks: list[tuple[int, int, str]], spans: list[tuple[int, int, str]]
 
 
 def spans_from_tags(toks: list[tuple[int, int, str]], tags: list[str]) -> list[tuple[int, int, str]]:
+    """Character spans (start, end, category) of the tagged tokens: an I- tag right after a tag of
+    the same category extends that span, anything else starts one."""
     out: list[tuple[int, int, str]] = []
-    current: list[int | str] | None = None
+    previous = "O"
     for (start, end, _), tag in zip(toks, tags, strict=True):
-        if tag == "O":
-            current = None
-            continue
-        kind, category = tag[0], tag[2:]
-        if current is not None and kind == "I" and current[2] == category:
-            current[1] = end
-            out[-1] = (int(current[0]), end, category)
-        else:
-            current = [start, end, category]
-            out.append((start, end, category))
+        if tag != "O":
+            if tag.startswith("I-") and previous[2:] == tag[2:]:
+                out[-1] = (out[-1][0], end, tag[2:])
+            else:
+                out.append((start, end, tag[2:]))
+        previous = tag
     return out
 
 

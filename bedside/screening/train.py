@@ -24,11 +24,11 @@ from pathlib import Path
 from bedside.screening import ner, personal
 from bedside.screening.evaluate import (
     COMMENT_FILES,
-    HOLDOUT_PREFIX,
     PHYSIONET,
     load,
     load_physionet,
     physionet_half,
+    split,
 )
 
 DATA = Path(__file__).resolve().parent
@@ -49,10 +49,10 @@ def identifier_sequences(folder: Path, half: str) -> list[tuple[list[list[str]],
 def personal_sequences() -> list[tuple[list[list[str]], list[str]]]:
     out = []
     for path in COMMENT_FILES:
-        for item in load(path):
-            if not str(item["id"]).startswith(HOLDOUT_PREFIX):
-                label = personal.label_of(bool(item["health_disclosure"]), bool(item["advice_request"]))
-                out.append(([personal.features(item["text"])], [label]))
+        tuning, _held_out = split(load(path))  # the held-out parts are never trained on
+        for item in tuning:
+            label = personal.label_of(bool(item["health_disclosure"]), bool(item["advice_request"]))
+            out.append(([personal.features(item["text"])], [label]))
     return out
 
 
