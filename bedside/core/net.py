@@ -43,18 +43,11 @@ def public_url_check(url: str, *, allow_private: bool, field: str, what: str, al
     Private, loopback, link-local, multicast and reserved addresses are refused unless
     ALLOW_PRIVATE (named ALLOW_SETTING in the message) is set. WHAT names the URL in messages.
     """
-    return public_url_pin(url, allow_private=allow_private, field=field, what=what, allow_setting=allow_setting).original
+    public_url_pin(url, allow_private=allow_private, field=field, what=what, allow_setting=allow_setting)
+    return (url or "").strip()
 
 
-@dataclass(frozen=True)
-class Checked:
-    """A URL that passed the check (`original`, stripped) and where to send it (`pinned`)."""
-
-    original: str
-    pinned: Pinned
-
-
-def public_url_pin(url: str, *, allow_private: bool, field: str, what: str, allow_setting: str) -> Checked:
+def public_url_pin(url: str, *, allow_private: bool, field: str, what: str, allow_setting: str) -> Pinned:
     """Check URL like `public_url_check` and pin it to one of the addresses checked, so that a
     second DNS answer (rebinding: public when checked, private when connected) is never used."""
     url = (url or "").strip()
@@ -72,7 +65,7 @@ def public_url_pin(url: str, *, allow_private: bool, field: str, what: str, allo
     except ValueError as exc:
         raise InvalidInput(f"The {what} has an invalid port.", field=field) from exc
     if allow_private:
-        return Checked(url, Pinned(url))
+        return Pinned(url)
     try:
         infos = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError) as exc:
@@ -86,11 +79,11 @@ def public_url_pin(url: str, *, allow_private: bool, field: str, what: str, allo
             )
     address = str(infos[0][4][0]).split("%", 1)[0]
     if address == hostname.strip("[]"):
-        return Checked(url, Pinned(url))  # an IP literal: nothing to resolve again
+        return Pinned(url)  # an IP literal: nothing to resolve again
     literal = f"[{address}]" if ":" in address else address
     netloc = f"{literal}:{parts.port}" if parts.port else literal
     host = f"{hostname}:{parts.port}" if parts.port else hostname
-    return Checked(url, Pinned(urlunsplit(parts._replace(netloc=netloc)), host=host, sni=hostname if parts.scheme == "https" else ""))
+    return Pinned(urlunsplit(parts._replace(netloc=netloc)), host=host, sni=hostname if parts.scheme == "https" else "")
 
 
 def address_is_public(address: str) -> bool:

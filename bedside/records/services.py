@@ -33,7 +33,7 @@ from bedside.audit.models import Outcome
 from bedside.audit.services import audit_record
 from bedside.core.crypto import token_digest
 from bedside.core.errors import BedsideError, InvalidInput
-from bedside.core.net import Checked, Pinned, public_url_pin
+from bedside.core.net import Pinned, public_url_pin
 from bedside.core.queue import backoff, enqueue_after_commit
 from bedside.messaging.attachments import blob_delete, blob_write
 from bedside.messaging.models import Message, Thread
@@ -217,16 +217,13 @@ def ehr_url_check(url: str) -> str:
     Private, loopback, link-local, multicast and reserved addresses are refused unless
     BEDSIDE_EHR_ALLOW_PRIVATE is set (an EHR on the practice's own network).
     """
-    return _ehr_checked(url).original
+    ehr_url_pin(url)
+    return (url or "").strip()
 
 
 def ehr_url_pin(url: str) -> Pinned:
     """Check URL like `ehr_url_check` and return where to send the request so that it reaches
     the very address checked (core.net.Pinned)."""
-    return _ehr_checked(url).pinned
-
-
-def _ehr_checked(url: str) -> Checked:
     parts = urlsplit((url or "").strip())
     if parts.username or parts.password:
         raise InvalidInput("Put credentials in the credential field, not in the URL.", field="base_url")

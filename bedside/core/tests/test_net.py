@@ -66,11 +66,10 @@ def server() -> Iterator[tuple[int, list[str]]]:
 
 def test_pinned_url_carries_the_checked_address_host_and_sni(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", _resolver({"ehr.example.org": ["93.184.215.14"], "v6.example.org": ["2606:2800:21f:cb07:6820:80da:af6b:8b2c"]}))
-    checked = net.public_url_pin("https://ehr.example.org:8443/fhir", **CHECK)
-    assert checked.original == "https://ehr.example.org:8443/fhir"
-    assert checked.pinned == net.Pinned("https://93.184.215.14:8443/fhir", host="ehr.example.org:8443", sni="ehr.example.org")
-    assert net.public_url_pin("http://v6.example.org/fhir", **CHECK).pinned.url == "http://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/fhir"
-    assert net.public_url_pin("https://93.184.215.14/fhir", **CHECK).pinned == net.Pinned("https://93.184.215.14/fhir")
+    assert net.public_url_check(" https://ehr.example.org:8443/fhir ", **CHECK) == "https://ehr.example.org:8443/fhir"
+    assert net.public_url_pin("https://ehr.example.org:8443/fhir", **CHECK) == net.Pinned("https://93.184.215.14:8443/fhir", host="ehr.example.org:8443", sni="ehr.example.org")
+    assert net.public_url_pin("http://v6.example.org/fhir", **CHECK).url == "http://[2606:2800:21f:cb07:6820:80da:af6b:8b2c]/fhir"
+    assert net.public_url_pin("https://93.184.215.14/fhir", **CHECK) == net.Pinned("https://93.184.215.14/fhir")
 
 
 def test_rebinding_answer_is_never_used(monkeypatch: pytest.MonkeyPatch, server: tuple[int, list[str]]) -> None:
@@ -79,7 +78,7 @@ def test_rebinding_answer_is_never_used(monkeypatch: pytest.MonkeyPatch, server:
     lookups: dict[str, int] = {}
     monkeypatch.setattr(socket, "getaddrinfo", _resolver({"ehr.test": ["127.0.0.1", "10.9.9.9"]}, lookups))
     monkeypatch.setattr(net, "address_is_public", lambda address: address == "127.0.0.1")  # stands in for a public address
-    pinned = net.public_url_pin(f"http://ehr.test:{port}/fhir", **CHECK).pinned
+    pinned = net.public_url_pin(f"http://ehr.test:{port}/fhir", **CHECK)
     assert pinned.url == f"http://127.0.0.1:{port}/fhir"
     kwargs = pinned.request_kwargs()
     response = httpx.post(pinned.url, content=b"{}", headers=kwargs["headers"])  # no second lookup of ehr.test
@@ -90,5 +89,5 @@ def test_rebinding_answer_is_never_used(monkeypatch: pytest.MonkeyPatch, server:
 
 
 def test_private_allowed_is_not_pinned() -> None:
-    checked = net.public_url_pin("http://127.0.0.1:9/fhir", **{**CHECK, "allow_private": True})
-    assert checked.pinned == net.Pinned("http://127.0.0.1:9/fhir") and checked.pinned.request_kwargs() == {}
+    pinned = net.public_url_pin("http://127.0.0.1:9/fhir", **{**CHECK, "allow_private": True})
+    assert pinned == net.Pinned("http://127.0.0.1:9/fhir") and pinned.request_kwargs() == {}
