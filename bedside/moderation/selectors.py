@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 
-from bedside.accounts.models import User
+from bedside.accounts.models import ClinicianProfile, User
 from bedside.moderation.access import comments_moderatable
 from bedside.moderation.models import Comment, CommentKind, CommentStatus, PublicReplyTemplate
 from bedside.publishing.models import Article, TrustedResource
@@ -51,3 +51,9 @@ def trusted_urls(*, practice_id: int) -> list[str]:
 
 def trusted_publishers(*, practice_id: int) -> list[str]:
     return list(TrustedResource.objects.filter(practice_id=practice_id).values_list("publisher", flat=True).distinct())
+
+
+def public_names(*, practice_id: int) -> list[str]:
+    """Return the names of the practice's clinicians ("Dr. Alice Moreno"): already public on
+    their profiles and bylines, so a comment that only addresses them names nobody new."""
+    return list(ClinicianProfile.objects.filter(practice_id=practice_id).values_list("display_name", flat=True))

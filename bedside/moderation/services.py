@@ -41,7 +41,7 @@ from bedside.moderation.models import (
     NoticeState,
     OverrideReason,
 )
-from bedside.moderation.selectors import trusted_publishers, trusted_urls
+from bedside.moderation.selectors import public_names, trusted_publishers, trusted_urls
 from bedside.publishing.models import Article
 from bedside.screening import Identifier, Screening, redact, screen
 
@@ -257,6 +257,12 @@ def _name_discloses(display_name: str) -> bool:
         return True
 
 
+def comment_screening(text: str, *, practice_id: int) -> Screening:
+    """Screen TEXT as a public comment on one of the practice's pages, where its clinicians'
+    names are public already (`engine.screen` keeps them when the text tells of care)."""
+    return screen(text, "comment", public_names=public_names(practice_id=practice_id))
+
+
 @transaction.atomic
 def comment_submit(
     *,
@@ -291,7 +297,7 @@ def comment_submit(
     _rate_check(ip_hash=ip_hash, email=email)
 
     try:
-        result: Screening | None = screen(body, "comment")
+        result: Screening | None = comment_screening(body, practice_id=article.practice_id)
     except Exception as exc:  # a screening bug must not publish anything, nor lose what was written
         # The type only: an exception message could quote the comment.
         log.error("comment screening failed (%s); the comment waits for a moderator", type(exc).__name__)
@@ -398,11 +404,11 @@ class ApprovalPreview:
 def approval_preview(*, comment: Comment, redact_identifiers: bool) -> ApprovalPreview:
     """Return the text that approving would publish, re-screened (redacted first when asked)."""
     try:
-        result = screen(comment.body, "comment")
+        result = comment_screening(comment.body, practice_id=comment.practice_id)
         text = comment.body
         if redact_identifiers and result.identifiers:
             text = redact(comment.body, result.identifiers)
-            result = screen(text, "comment")
+            result = comment_screening(text, practice_id=comment.practice_id)
     except Exception as exc:  # never publish what could not be checked
         log.error("screening failed on comment %s (%s)", comment.pk, type(exc).__name__)
         raise InvalidInput("Screening is unavailable for this comment: it cannot be published now, only rejected.") \
@@ -520,7 +526,7 @@ def reply_lint(*, practice_id: int, text: str) -> list[Finding]:
     """Return the linter's findings plus any personal identifier (links excepted) screening sees."""
     findings = lint_reply(text, trusted_urls=trusted_urls(practice_id=practice_id))
     publishers = {p.lower() for p in trusted_publishers(practice_id=practice_id)} | KNOWN_PUBLISHERS
-    for ident in screen(text, "comment").identifiers:
+    for ident in comment_screening(text, practice_id=practice_id).identifiers:
         # Links are checked by the linter; a resource's publisher ("MedlinePlus") is no one's name.
         if ident.category != "URL" and text[ident.start : ident.end].strip().lower() not in publishers:
             findings.append(Finding("identifier", IDENTIFIER_IN_REPLY, ident.start, ident.end))

@@ -31,7 +31,7 @@ from bedside.moderation.highlight import highlight, label_text
 from bedside.moderation.models import Comment, CommentStatus
 from bedside.publishing.access import access_public_article
 from bedside.publishing.models import Article
-from bedside.screening import Screening, screen
+from bedside.screening import Screening
 
 PAGE_SIZE = 50
 AUDIT_QUEUE_VIEW = "comment.queue_view"
@@ -200,7 +200,7 @@ def comment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
         comment.refresh_from_db()
     try:
-        fresh = screen(comment.body, "comment")
+        fresh = services.comment_screening(comment.body, practice_id=comment.practice_id)
     except Exception as exc:  # the page must still open so the comment can be rejected
         log.error("screening failed on comment %s (%s)", comment.pk, type(exc).__name__)
         fresh = Screening(decision="hold")

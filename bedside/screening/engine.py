@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from bedside.screening import disclosure, identifiers, personal
@@ -317,11 +318,15 @@ def _scopes(start: int, end: int, direction: str, sentence: tuple[int, int], wor
     return ranges
 
 
-def screen(text: str, kind: str = "message") -> Screening:
+def screen(text: str, kind: str = "message", *, public_names: Collection[str] = ()) -> Screening:
     """Return urgency, crisis, reasons, identifiers, disclosure/advice/spam flags and decision.
 
     KIND "comment" fills everything; KIND "message" (a private message to the care team) gets
     urgency, crisis and reasons only, and a decision that follows them.
+
+    PUBLIC_NAMES are names already public where the comment appears — the practice's clinicians
+    ("Dr. Alice Moreno"), shown on their own profile pages: "Thank you Dr. Moreno" is an
+    ordinary comment, not an identifier (`_is_public_name`).
     """
     result = _screen_urgency(text)
     if not text or not text.strip():
@@ -333,6 +338,9 @@ def screen(text: str, kind: str = "message") -> Screening:
         result.decision = decide(result)
         return result
     result.identifiers = find_identifiers(text)
+    if public_names and not _tells_of_care(text):
+        known = _public_name_words(public_names)
+        result.identifiers = [i for i in result.identifiers if not _is_public_name(text, i, known)]
     extra = [Reason(label, start, end) for label, start, end in signals(text)]
     # the classifier's second opinion (personal.py): it raises a flag the patterns missed when
     # confident, and drops a pattern's flag only when sure the comment is not personal
@@ -350,6 +358,58 @@ def screen(text: str, kind: str = "message") -> Screening:
 
 
 _PERSONAL = ("health_disclosure", "advice_request")
+_TITLES = frozenset({"dr", "doctor", "prof", "professor", "mr", "mrs", "ms", "miss", "md", "do", "np", "pa", "rn"})
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def _name_words(text: str) -> list[str]:
+    words = [w.lower() for w in _NAME_WORD.findall(text)]
+    return [w.removesuffix("'s").removesuffix("’s") for w in words if w not in _TITLES]
+
+
+def _public_name_words(names: Collection[str]) -> list[tuple[frozenset[str], str, str]]:
+    """Each public name as (its words, first name, surname), titles and credentials left out
+    ("Dr. Alice Moreno, MD" -> ({alice, moreno}, alice, moreno))."""
+    out = []
+    for name in names:
+        words = _name_words(name.split(",")[0])
+        if words:
+            out.append((frozenset(words), words[0], words[-1]))
+    return out
+
+
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|mine|we|us|our|ours)\b", re.I)
+_CARE = re.compile(
+    r"\b(?:saw|see|sees|seen|seeing|visit\w*|treat\w*|did|does|done|operat\w*|fix\w*|replac\w*|diagnos\w*|"
+    r"prescri\w*|refer\w*|deliver\w*|care|cared|caring|patient\w*|appointment\w*|surgeon|doctor|doc|"
+    r"physician|pcp|gp|office|clinic|surgery|procedure|op)\b",
+    re.I,
+)
+
+
+def _tells_of_care(text: str) -> bool:
+    """Whether the comment may say that the writer or someone close is a clinician's patient
+    ("Dr. Okafor did my knee", "thank you for seeing my father", "she is our doctor"): being
+    someone's patient is health information, so a public name keeps counting there."""
+    return bool(_FIRST_PERSON.search(text) and _CARE.search(text))
+
+
+def _is_public_name(text: str, ident: Identifier, known: list[tuple[frozenset[str], str, str]]) -> bool:
+    """Whether the NAME IDENT is one of the public names: its surname with or without the rest
+    ("Moreno", "Alice Moreno"), or the first name after a title ("Dr. Alice") or before the
+    surname (when the two were found apart). A first name alone
+    is someone else's as often as not ("my friend Alice"), so it stays an identifier."""
+    if ident.category != "NAME":
+        return False
+    words = _name_words(text[ident.start : ident.end])
+    if not words:
+        return False
+    titled = bool(re.search(r"\b(?:dr|doctor)\.?\s*$", text[max(0, ident.start - 8) : ident.start], re.I))
+    following = _name_words(text[ident.end : ident.end + 40])[:1]
+    for name_words, first, last in known:
+        if set(words) <= name_words and (last in words or (words == [first] and (titled or following == [last]))):
+            return True
+    return False
 
 
 def _second_opinion(text: str, found: list[Reason], chances: dict[str, float]) -> list[Reason]:

@@ -125,6 +125,34 @@ def test_emergency_and_crisis_comments_are_held() -> None:
     assert result.crisis and result.decision == HOLD
 
 
+PUBLIC = ("Dr. Alice Moreno", "Dr. Charlie Okafor, MD")
+
+
+@pytest.mark.parametrize("text", [
+    "Thank you Dr. Moreno, this was so clear!",
+    "Great article Alice Moreno, sharing it with my running club.",
+    "Thanks Dr Alice, great piece",
+    "Dr. Okafor's series on knees is the best thing on the web.",
+])
+def test_public_clinician_names_alone_are_published(text: str) -> None:
+    assert screen(text, "comment").decision == HOLD  # without knowing the names: held for the name
+    result = screen(text, "comment", public_names=PUBLIC)
+    assert result.identifiers == [] and result.decision == PUBLISH
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Thank you Dr. Moreno for seeing my father last week.", "Moreno"),  # her patient: health information
+    ("Dr. Charlie Okafor did my knee", "Okafor"),
+    ("Dr. Moreno is our family doctor and the best", "Moreno"),
+    ("My friend Alice says the article is great", "Alice"),  # a first name alone is anyone's
+    ("Thanks Dr. Patel, great article", "Patel"),  # not one of the practice's names
+])
+def test_public_names_still_count_where_they_tell_of_care_or_are_someone_else(text: str, kept: str) -> None:
+    result = screen(text, "comment", public_names=PUBLIC)
+    assert kept in [text[i.start : i.end] for i in result.identifiers]
+    assert result.decision == HOLD
+
+
 def test_messages_skip_comment_signals() -> None:
     result = screen("My A1C was 9.1, should I stop my metformin? Call me at 410-555-0187", "message")
     assert result.identifiers == [] and not result.advice_request and result.decision == PUBLISH
