@@ -29,7 +29,7 @@ RELATIVE = (
     r"son|sons|daughter|daughters|kids?|child|children|baby|toddler|teen|teenager|brother|sister|sibling|twin|"
     r"grand(?:ma|pa|mother|father|son|daughter|kids?|child)|granny|nana|papa|aunt|auntie|uncle|niece|nephew|cousin|"
     r"in-laws?|mother-in-law|father-in-law|stepdad|stepmom|stepson|stepdaughter|family|best friend|friend|roommate|"
-    r"boss|neighbou?r|dog|cat|boy|boys|girl|girls|kiddo|newborn|infant|little\s+one|youngest|oldest|eldest|middle\s+child)(?:\s+(?-i:[A-Z][a-z]+)(?=\s+(?:is|has|had|was|takes|took|got|gets|just|went|needs)\b))?"
+    r"boss|neighbou?r|boy|boys|girl|girls|kiddo|newborn|infant|little\s+one|youngest|oldest|eldest|middle\s+child)(?:\s+(?-i:[A-Z][a-z]+)(?=\s+(?:is|has|had|was|takes|took|got|gets|just|went|needs)\b))?"
 )
 CONDITION = (
     r"(?:diabet\w*|pre-?diabet\w*|type\s?[12]|t[12]d|cancer|tumou?r|leukemia|lymphoma|melanoma|carcinoma|sarcoma|"
@@ -109,6 +109,8 @@ SYMPTOM = (
 RELATIVE, CONDITION, MEDICATION, MEDICATION_SPECIFIC, PROCEDURE, RESULT, BODY, SYMPTOM, SYMPTOM_VERB = (
     by_first_letter(v) for v in (RELATIVE, CONDITION, MEDICATION, MEDICATION_SPECIFIC, PROCEDURE, RESULT, BODY, SYMPTOM, SYMPTOM_VERB)
 )
+# "my flu shot", "our covid booster": a vaccination alone discloses no condition
+CONDITION += r"(?!\s+(?:shots?|jabs?|vaccines?|vaccinations?|boosters?)\b)"
 _FLAGS = re.IGNORECASE
 MY_REL = rf"(?:my|our)\s+(?:\d+[\s-]*(?:year|yr|month|week)s?[\s-]*old\b(?:\s+{RELATIVE})?|(?:little\s+|older\s+|younger\s+|baby\s+|teenage\s+|elderly\s+|adult\s+|oldest\s+|youngest\s+)?{RELATIVE})"
 
@@ -167,6 +169,14 @@ _DISCLOSURE = [
     r"\bi\s+(?:lost|gained)\s+\d+\s*(?:lbs?|pounds|kg|kilos)\b",
     rf"\b{MY_REL}\s+(?:passed\s+away|died|is\s+dying|was\s+hospitali[sz]ed|is\s+in\s+(?:the\s+)?(?:hospital|icu|hospice|rehab)|is\s+on\s+(?:oxygen|dialysis|a\s+ventilator))",
     r"\b(?:as\s+a|i'?m\s+a|i\s+am\s+a)\s+(?:type\s+[12]\s+)?(?:diabetic|cancer\s+survivor|breast\s+cancer\s+survivor|survivor|heart\s+patient|transplant\s+(?:patient|recipient)|t1d|t2d|celiac|asthmatic|epileptic|recovering\s+alcoholic|recovering\s+addict)\b",
+    # forum shorthand: "post-hysterectomy here", "T2 here", "back pain guy here", "IBS girl here"
+    rf"\bpost-?(?:op|surgery|partum|stroke|transplant|chemo|\w+ectomy|\w+plasty|\w+otomy)\s+here\b|\b(?:type\s?[12]|t[12]d?|diabetic|asthmatic|epileptic|celiac|coeliac|bipolar|pre-?diabetic|insulin[\s-]dependent)\s+here\b|\b(?:{CONDITION})\s+(?:guy|gal|girl|lady|man|woman|mom|mum|dad|patient|sufferer|warrior|survivor)\s+here\b",
+    # "had both knees done", "my wife has her knee scoped", "got my cataracts removed"
+    r"\b(?:had|got|getting|having|has|have|gets)\s+(?:(?:my|both|her|his|their|a|an|the|two|new)\s+){1,2}(?:\w+\s+)?(?:knees?|hips?|shoulders?|eyes?|teeth|back|gallbladder|tonsils|appendix|cataracts?|bunions?|heart\s+valve|valve|stent|acl|meniscus|rotator\s+cuff|carpal\s+tunnel|wisdom\s+teeth)\s+(?:done|replaced|scoped|fixed|out|removed|repaired|operated\s+on|redone|drained|lasered)\b",
+    # "I'm 3 weeks out" (after an operation), "she's two days post-op"
+    rf"\b(?:i'?m|im|i\s+am|she'?s|he'?s|{MY_REL}\s+is)\s+(?:\d+|a|one|two|three|four|five|six|a\s+few|few)\s+(?:days?|weeks?|months?|wks?)\s+(?:out|post-?op|post|after|into)\b",
+    # "hubby's new hip", "my mother's new pacemaker"
+    rf"\b(?:hubby|wifey|partner|fianc[eé]e?|boyfriend|girlfriend|kid|child|mother|father|grandmother|grandfather|mama|papa)'s\s+(?:new\s+|recent\s+|latest\s+)?(?:hip|knee|pacemaker|heart|kidneys?|liver|lungs?|{CONDITION}|{PROCEDURE}|{MEDICATION_SPECIFIC})\b",
 ]
 
 # --- advice requests ----------------------------------------------------------------------
@@ -192,12 +202,14 @@ _ADVICE = [
     r"\b(?:anything|something)\s+(?:i|we)\s+can\s+(?:do|take|try)\b",
     r"\bam\s+i\s+(?:allowed|able|ok|okay|safe|supposed)\s+to\b",
     r"\bwhat\s+(?:else\s+)?(?:can|could|should)\s+(?:i|we)\s+(?:do|take|try|ask|eat)\b",
+    # "does this apply to me?", "is surgery my only option now?"
+    r"\b(?:does|would|could|will|should)\s+(?:this|that|it|any\s+of\s+this)\s+(?:apply|work|help)\s+(?:to|for)\s+(?:me|my\s+\w+|us)\b|\bis\s+(?:\w+\s+){1,2}my\s+(?:only|best|last)\s+(?:option|choice|hope)\b",
 ]
 
 # --- spam and promotion -------------------------------------------------------------------
 _SPAM = [
     r"\b(?:buy|order|purchase|shop)\s+(?:now|today|here|online|cheap|discount\w*|generic|real|original|without\s+(?:a\s+)?prescription|it\s+(?:here|now|at|from|on))\b",
-    r"\b(?:working|work)\s+from\s+(?:home|your\s+phone)\b(?=[^.]*(?:\$|earn|made|make|income|profile|link|dm|click))|\b(?:cheap|discount(?:ed)?|no\s+prescription|without\s+(?:a\s+)?prescription|rx\s+free|overnight\s+shipping|free\s+shipping|lowest\s+prices?|best\s+prices?|huge\s+discount|\d+%\s+off|limited\s+offer|limited\s+time|special\s+offer|act\s+now|order\s+now|click\s+here|click\s+(?:the|my)\s+link|link\s+in\s+(?:my\s+)?bio|visit\s+(?:my|our)\s+(?:site|website|page|store|shop|blog|channel)|check\s+out\s+my\s+(?:site|website|page|store|shop|blog|channel|profile|link)|subscribe\s+to\s+my|follow\s+me\s+(?:on|at)|dm\s+me|message\s+me\s+on\s+(?:whatsapp|telegram|instagram|ig)|whats\s?app\s*(?:me|\+|:|number|\d)|telegram\s*[:@]|contact\s+(?:dr\.?\s+\w+|him|her|them)\s+(?:on|via|through|at)\s+(?:whatsapp|email|telegram))\b",
+    r"\b(?:working|work)\s+from\s+(?:home|your\s+phone)\b(?=[^.]*(?:\$|earn|made|make|income|profile|link|dm|click))|\b(?:cheap|discount(?:ed)?)\s+(?:\w+\s+)?(?:pills|meds|medications?|drugs|viagra|cialis|supplements?|deals?|rx|prescriptions?|generics?)|\b(?:no\s+prescription|without\s+(?:a\s+)?prescription|rx\s+free|overnight\s+shipping|free\s+shipping|lowest\s+prices?|best\s+prices?|huge\s+discount|\d+%\s+off|limited\s+offer|limited\s+time|special\s+offer|act\s+now|order\s+now|click\s+here|click\s+(?:the|my)\s+link|link\s+in\s+(?:my\s+)?bio|visit\s+(?:my|our)\s+(?:site|website|page|store|shop|blog|channel)|check\s+out\s+my\s+(?:site|website|page|store|shop|blog|channel|profile|link)|subscribe\s+to\s+my|follow\s+me\s+(?:on|at)|dm\s+me|message\s+me\s+on\s+(?:whatsapp|telegram|instagram|ig)|whats\s?app\s*(?:me|\+|:|number|\d)|telegram\s*[:@]|contact\s+(?:dr\.?\s+\w+|him|her|them)\s+(?:on|via|through|at)\s+(?:whatsapp|email|telegram))\b",
     r"\b(?:viagra|cialis|levitra|kamagra|tramadol\s+online|xanax\s+online|oxy\w*\s+online|phentermine|casino|poker|slots?\s+online|betting|bet365|lottery|sweepstakes|porn|xxx|escort|dating\s+site|hot\s+singles|replica|rolex|payday\s+loans?|loans?\s+(?:online|fast|approved)|credit\s+repair|forex|crypto\w*|bitcoin|btc|ethereum|nft|binary\s+options?|trading\s+(?:platform|signals|account|expert)|investment\s+(?:platform|opportunity|plan)|passive\s+income|make\s+money|earn\s+(?:\$|money|cash|\d)|\$\d[\d,]*\s+(?:a|per)\s+(?:day|week|month|hour)|work\s+from\s+home|wfh\s+job|mlm|seo\s+(?:services?|expert|agency)|backlinks?|guest\s+posts?|link\s+building|rank\s+(?:#?1|higher|first)\s+on\s+google|increase\s+your\s+(?:traffic|rankings?)|web\s+traffic)\b",
     r"\b(?:miracle|secret|natural|herbal|100%\s+natural|guaranteed|proven|instant|permanent)\s+(?:cure|remedy|treatment|solution|pills?|formula|supplement|weight\s+loss|fat\s+burner|herbs?)\b|\b(?:cured|cure|reverse[sd]?|eliminate[sd]?|got\s+rid\s+of|heal(?:ed|s)?)\s+(?:my\s+|your\s+|his\s+|her\s+)?(?:diabetes|cancer|herpes|hiv|hpv|arthritis|high\s+blood\s+pressure|hypertension|it|them)\s+(?:in\s+(?:just\s+)?\d+\s+(?:days?|weeks?)|naturally|permanently|for\s+good|completely|with\s+(?:this|these|his|her|dr\.?\s*\w+|herbs?|herbal))\b|\bdr\.?\s+\w+\s+(?:herbal|spell|remedy|medicine)|\bspell\s*caster\b|\bherbal\s+(?:doctor|medicine|remedy|cure)\b",
     # marketing cues that are spam whatever the product: scarcity, secret formulas, paid-for help
@@ -287,7 +299,8 @@ def _personal_health_sentences(text: str) -> list[tuple[int, int]]:
     for boundary in [*_SENTENCE_SPLIT.finditer(text), None]:
         end = boundary.start() if boundary else len(text)
         sentence = text[start:end]
-        if sentence.strip() and not _ONLY_READING.search(sentence):
+        # "my cat has diabetes lol": a pet's health is nobody's
+        if sentence.strip() and not _ONLY_READING.search(sentence) and not _PET.search(sentence):
             person = _PERSON.search(sentence)
             if person:
                 terms = [m for m in _HEALTH_TERM.finditer(sentence) if not _GENERIC_HEALTH.match(m.group())]
@@ -307,6 +320,11 @@ _CONTEXTUAL_ADVICE = re.compile(
     r"|\bwhat\s+(?:helps|would\s+help|can\s+help)\b|\bwould\s+it\s+be\s+(?:ok|okay|safe|fine|bad|wise|better|dangerous|smart)\s+(?:to|for\s+me|if\s+i)\b|\bis\s+(?:that|this|it)\s+(?:a|an)\s+(?:side\s+effect|symptom|sign|reaction)\b",
     _FLAGS,
 )
+_PET = re.compile(
+    r"(?:my|our|the)\s+(?:(?:old|young|little|senior|elderly|new|rescue|\d+[\s-]*(?:year|yr)[\s-]*old)\s+)?"
+    r"(?:dogs?|cats?|pupp(?:y|ies)|pups?|kitt(?:en|y)s?|pets?|horses?|pony|parrots?|birds?|rabbits?|bunny|hamsters?|guinea\s+pigs?)\b",
+    _FLAGS,
+)
 _GENERIC = re.compile(r"\b(?:he\s+or\s+she|she\s+or\s+he|his\s+or\s+her|her\s+or\s+his|he/she|s/he|his/her)\b", _FLAGS)
 
 
@@ -322,9 +340,13 @@ def signals(text: str) -> list[tuple[str, int, int]]:
                 continue
             if label == "advice_request" and not _is_question(norm, start, end):
                 continue
+            if label == "health_disclosure" and _PET.match(norm, start):
+                continue  # "my dog was just diagnosed with diabetes": no person's health
             found.append((label, start, end))
     if "$" in norm:
         found.extend(("spam", m.start(), m.end()) for m in _MONEY.finditer(norm))
+    if _stuffed(words):
+        found.append(("spam", 0, len(norm)))
     if not any(f[0] in ("health_disclosure", "spam", "promotion") for f in found):
         found.extend(("health_disclosure", lo, hi) for lo, hi in _personal_health_sentences(norm))
     if any(f[0] == "health_disclosure" for f in found):
@@ -337,6 +359,23 @@ def signals(text: str) -> list[tuple[str, int, int]]:
         if len(urls) >= 3 or (urls and any(f[0] in ("spam", "promotion") for f in found)):
             found.extend(("spam", m.start(), m.end()) for m in urls)
     return _dedupe(found)
+
+
+_COMMERCE = frozenset({"buy", "cheap", "best", "reviews", "review", "order", "price", "prices", "discount", "online", "shop", "sale", "deal", "deals"})
+
+
+def _stuffed(words: list[tuple[int, str]]) -> bool:
+    """Keyword stuffing: a product word repeated through a short text full of shopping words
+    ("best keto gummies 2024 keto gummies reviews buy keto gummies cheap")."""
+    if len(words) < 6:
+        return False
+    counts: dict[str, int] = {}
+    for _, word in words:
+        if len(word) > 3 and word not in _COMMERCE:
+            counts[word] = counts.get(word, 0) + 1
+    top = max(counts.values(), default=0)
+    shopping = sum(1 for _, word in words if word in _COMMERCE)
+    return top >= 3 and top / len(words) >= 0.15 and shopping >= 2
 
 
 def _is_question(text: str, start: int, end: int) -> bool:

@@ -118,6 +118,8 @@ _TARGETS: list[tuple[str, str, str, bool]] = [
     ("suicidal", r"(?:no|any|what'?s\s+the)\s+(?:reason|point|purpose)\s+(?:to|in|of)\s+(?:live|living|go\s+on|going\s+on|being\s+(?:here|alive)|life|anything\s+any\s?more)", EMERGENCY, True),
     ("suicidal", rf"(?:don'?t|dont|do{NT}|can'?t|cant)\s+see\s+(?:the|a|any)\s+point\s*(?:anymore|any\s+more|(?:in|of|to)\s+(?:anything|living|life|going\s+on|carrying\s+on|being\s+here|trying|any\s+of\s+it))", EMERGENCY, True),
     ("suicidal", r"(?:planning|planned|plan|thinking\s+about|figured\s+out|worked\s+out|decided)\s+(?:how|when|where)\s+(?:to|i(?:'?m|\s+am|'?ll|\s+will)?\s+(?:going\s+to\s+)?)\s*(?:do\s+it|end\s+it|go|kill|die|take\s+(?:them|the\s+pills)|jump)", EMERGENCY, True),
+    # asking how much it takes to die is asking how, whoever it is "for"
+    ("suicidal", r"(?:lethal|fatal|deadly|killing)\s+(?:dose|amount|overdose)(?!\s+(?:of\s+)?(?:caffeine|coffee|energy\s+drinks?|water|salt|sugar|vitamins?|nutmeg|chocolate|alcohol|radiation)\b)|how\s+(?:many|much)\s+(?:\w+\s+){0,4}?(?:does\s+it|would\s+it|will\s+it|would\s+i|do\s+i|should\s+i|to)\s+(?:take|need|have\s+to\s+take)\s+(?:\w+\s+){0,2}?(?:to\s+)?(?:die|not\s+wake\s+up|never\s+wake\s+up|kill|end\s+it|od|overdose)\b|(?:go\s+to\s+sleep|fall\s+asleep|sleep)\s+and\s+(?:not|never)\s+wake\s+up|(?:don'?t|dont|do\s+not)\s+want\s+to\s+wake\s+up", EMERGENCY, True),
     ("suicidal", r"(?:nothing|no\s*one|nobody)\s+(?:left\s+)?to\s+live\s+for|(?:life|living)\s+(?:is\s*n'?t|is\s+not|isnt|not)\s+worth\s+(?:it|living)|not\s+worth\s+living", EMERGENCY, True),
     ("suicidal", r"(?:(?:can'?t|can\s+not)|cannot|cant)\s+(?:go\s+on|keep\s+going|keep\s+living|do\s+(?:this|it|life)\s+any\s?more|take\s+(?:it|this|life)\s+any\s?more|live\s+like\s+this)", EMERGENCY, True),
     ("suicidal", r"(?:tired|sick)\s+of\s+(?:living|being\s+alive|life|existing|being\s+here)|done\s+with\s+(?:life|living|everything|it\s+all)|give\s+up\s+on\s+(?:life|living|everything)", EMERGENCY, True),
@@ -337,10 +339,14 @@ def screen(text: str, kind: str = "message", *, public_names: Collection[str] = 
         # at message speed; the decision follows urgency alone
         result.decision = decide(result)
         return result
+    if result.urgency != ROUTINE and not _about_someone(text) and _GENERAL_CUE.search(text):
+        _general_topic(result)
     result.identifiers = find_identifiers(text)
-    if public_names and not _tells_of_care(text):
+    if result.identifiers and not _tells_of_care(text):
         known = _public_name_words(public_names)
-        result.identifiers = [i for i in result.identifiers if not _is_public_name(text, i, known)]
+        result.identifiers = [
+            i for i in result.identifiers if not (_addresses_author(text, i) or _is_public_name(text, i, known))
+        ]
     extra = [Reason(label, start, end) for label, start, end in signals(text)]
     # the classifier's second opinion (personal.py): it raises a flag the patterns missed when
     # confident, and drops a pattern's flag only when sure the comment is not personal
@@ -358,6 +364,38 @@ def screen(text: str, kind: str = "message", *, public_names: Collection[str] = 
 
 
 _PERSONAL = ("health_disclosure", "advice_request")
+# Someone a comment could be about: the writer, a person near them, or a person in the scene
+# ("someone is not breathing"), or a cry for help that needs no pronoun
+_SOMEONE = re.compile(
+    r"\b(?:i|i'm|im|i've|ive|i'd|i'll|me|my|mine|myself|we|we're|us|our|he|he's|him|his|she|she's|her|they're|"
+    r"someone|somebody|some\s+one|anyone|anybody|pt|patient|help|now|tonight|today|911|999|112|ambulance|er|a&e)\b",
+    re.I,
+)
+# ...and wording that asks or speaks about a topic or about people in general; a telegraphic
+# report ("chest pain and left arm numb, what to do??", "overdosed on tylenol") has none
+_GENERAL_CUE = re.compile(
+    r"\b(?:how\s+(?:do|does|can|could|would|should|is|are)\s+(?:you|one|people|parents|someone|a\s+person|the\s+body|doctors|they)|"
+    r"what\s+(?:is|are|causes|happens|counts|should\s+(?:parents|people|you|one)|do\s+(?:you|doctors|people))|"
+    r"can\s+(?:you|one|people|a\s+person)|is\s+it|are\s+there|why\s+(?:do|does|is|are)|difference\s+between|"
+    r"(?:signs?|symptoms?|causes?|risk)\s+of|in\s+general|people|everyone|everybody|parents?'?s?|kids'|children|"
+    r"(?:the|this|your)\s+(?:article|section|post|piece|bit|video)|who\s+wrote)\b",
+    re.I,
+)
+_NEVER_GENERAL = frozenset({"suicidal", "self_harm", "homicidal"})
+
+
+def _about_someone(text: str) -> bool:
+    return _SOMEONE.search(text.replace("\u2019", "'")) is not None
+
+
+def _general_topic(result: Screening) -> None:
+    """Set urgency back to routine for a comment about a topic, not a person ("how do you tell a
+    panic attack from a heart attack?", "what to keep in the cabinet for kids' fevers"): nobody
+    is in danger, and it is the ordinary general question a health article invites. Suicidal,
+    self-harm and homicidal language is never discounted."""
+    if any(r.label in _NEVER_GENERAL for r in result.reasons):
+        return
+    result.urgency, result.crisis, result.reasons = ROUTINE, False, []
 _TITLES = frozenset({"dr", "doctor", "prof", "professor", "mr", "mrs", "ms", "miss", "md", "do", "np", "pa", "rn"})
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -387,11 +425,44 @@ _CARE = re.compile(
 )
 
 
+_CLOSE = re.compile(
+    r"\b(?:my|our)\s+(?:\w+\s+)?(?:mom|mum|mother|dad|father|parents?|husband|hubby|wife|partner|son|daughter|kids?|"
+    r"child|children|baby|grand\w+|brother|sister|aunt|uncle|family|friend)\b",
+    re.I,
+)
+
+
 def _tells_of_care(text: str) -> bool:
     """Whether the comment may say that the writer or someone close is a clinician's patient
-    ("Dr. Okafor did my knee", "thank you for seeing my father", "she is our doctor"): being
-    someone's patient is health information, so a public name keeps counting there."""
-    return bool(_FIRST_PERSON.search(text) and _CARE.search(text))
+    ("Dr. Okafor did my knee", "thank you for seeing my father", "she is our doctor", "was
+    wonderful with my mom"): being someone's patient is health information, so a clinician's
+    name keeps counting there."""
+    text = text.replace("\u2019", "'")
+    return bool((_FIRST_PERSON.search(text) and _CARE.search(text)) or _CLOSE.search(text))
+
+
+_TITLED = re.compile(r"\b(?:dr|doctor)\.?\s*$", re.I)
+_VOCATIVE = re.compile(
+    r"(?:\b(?:thanks?|thank\s+you|thx|ty|great|nice|good|excellent|wonderful|brilliant|helpful|love|loved|hi|hello|"
+    r"hey|dear|bravo|kudos|done|agree|agreed|cheers|sir|madam)\W+(?:\w+\W+){0,5}?|@)\s*(?:dr|doctor)\.?\s*$",
+    re.I,
+)
+_WORK_OF = re.compile(r"['’]s\s+(?:\w+\s+)?(?:article|articles|post|posts|piece|video|videos|series|blog|work|writing|explanation|advice\s+column)\b", re.I)
+
+
+def _addresses_author(text: str, ident: Identifier) -> bool:
+    """Whether the NAME IDENT is a clinician addressed or credited as the author ("Thank you
+    Dr. Moreno", "Great piece, Dr. Okafor", "Love Dr. Okafor's videos"): an author's name is on
+    the page already. Any other clinician's name ("Dr. Patel at St Luke's was wonderful")
+    still counts."""
+    if ident.category != "NAME":
+        return False
+    before = text[max(0, ident.start - 60) : ident.start]
+    title = _TITLED.search(before)
+    if title is None:
+        return False
+    opening = not text[: max(0, ident.start - 60) + title.start()].strip() and text[ident.end : ident.end + 1] == ","
+    return bool(opening or _VOCATIVE.search(before) or _WORK_OF.match(text, ident.end))
 
 
 def _is_public_name(text: str, ident: Identifier, known: list[tuple[frozenset[str], str, str]]) -> bool:

@@ -5,8 +5,9 @@ Ids starting with "ho-" are the held-out part: written last, after the engine's 
 never looked at item by item while tuning — only their totals are printed. The tuning part
 ("dev-") is printed with its errors when `--errors` is given.
 
-Comments: data/comments.jsonl (first author) and data/comments_ext.jsonl (a second author who
-never saw the patterns; see docs/screening.md) — publish/hold/reject decisions and the advice,
+Comments: data/comments.jsonl (first author), data/comments_ext.jsonl (a second author who
+never saw the patterns) and data/comments_q, _y and _b.jsonl (three more such authors; see
+docs/screening.md) — publish/hold/reject decisions and the advice,
 disclosure, identifier and spam flags; "ho-" ids are the held-out parts, which neither the
 patterns nor the comment classifier (train.py) were tuned or trained on.
 
@@ -115,7 +116,14 @@ def report(name: str, scores: Scores) -> str:
 COMMENTS = Path(__file__).resolve().parent / "data" / "comments.jsonl"
 # written by a second author who never saw the patterns or the first set (docs/screening.md)
 COMMENTS_EXT = Path(__file__).resolve().parent / "data" / "comments_ext.jsonl"
-COMMENT_FILES = (COMMENTS, COMMENTS_EXT)
+# three more authors, each shown only the labelling rules (docs/screening.md): public health
+# questions as asked on Q&A sites and forums (q, y) and blog and news comment sections (b)
+COMMENTS_Q = Path(__file__).resolve().parent / "data" / "comments_q.jsonl"
+COMMENTS_Y = Path(__file__).resolve().parent / "data" / "comments_y.jsonl"
+COMMENTS_B = Path(__file__).resolve().parent / "data" / "comments_b.jsonl"
+COMMENT_FILES = (COMMENTS, COMMENTS_EXT, COMMENTS_Q, COMMENTS_Y, COMMENTS_B)
+COMMENT_AUTHORS = ("first author", "second author", "third author (health Q&A)", "fourth author (health Q&A)",
+                   "fifth author (blog and news comments)")
 
 
 @dataclass
@@ -324,7 +332,8 @@ def main(argv: list[str] | None = None) -> int:
 
     everything: list[dict[str, Any]] = []
     held_everything: list[dict[str, Any]] = []
-    for path, name in ((args.comments, "first author"), (args.comments_ext, "second author")):
+    files = (args.comments, args.comments_ext, *COMMENT_FILES[2:])
+    for path, name in zip(files, COMMENT_AUTHORS, strict=True):
         if not path.exists():
             continue
         comments = load(path)
@@ -342,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
             for error in comment_scores.errors:
                 print(json.dumps(error, ensure_ascii=False))
     print()
-    print(report_comments("both held-out parts", score_comments(held_everything)))
+    print(report_comments("all held-out parts", score_comments(held_everything)))
     print()
     print(report_comments("all comments", score_comments(everything)))
 

@@ -212,9 +212,66 @@ _VENT_NEAR = re.compile(r"\b(?:ps|peep|cpap|bipap|psv|simv|imv|settings?|fio2|fl
 
 _AGE = re.compile(
     r"\b(\d{1,3})(?:\s*|-)(?:yo\b|y/o\b|y\.o\.?|yr?s?\.?(?:\s*|-)old\b|years?(?:\s*|-)old\b|-?year-old\b|yrs?\b(?=\s+(?:old|male|female|man|woman|m\b|f\b)))"
-    r"|\b(?:aged?|i'?m|i\s+am|turned|turning|(?:he|she)\s+is|(?:he|she)'s)\s+(\d{1,3})\b(?!\s*(?:%|lbs?|pounds|kg|mg|minutes|min|hours?|days?|weeks?|months?|years?\s+(?!old\b)|yrs?\s+(?!old\b)|am|pm|o'?clock|times|x\b|and\s+a\s+half\s+(?:hours?|days|weeks|months)|:|\.\d|/))",
+    r"|\b(?:aged?|i'?m|i\s+am|turned|turning|(?:he|she)\s+is|(?:he|she)'s)\s+(\d{1,3})\b(?!\s*(?:%|lbs?|pounds|kg|mg|feet|foot|ft\b|inches|cm\b|stone\b|minutes|min|hours?|days?|weeks?|months?|years?\s+(?!old\b|young\b)|yrs?\s+(?!old\b|young\b)|am|pm|o'?clock|times|x\b|and\s+a\s+half\s+(?:hours?|days|weeks|months)|:|\.\d|/))",
     re.I,
 )
+
+# forum style "28F", "(34 M)", "F34": an age with the writer's sex (comments only)
+_AGE_SEX = re.compile(r"(?<![\w./-])(?:(\d{2})[MF]|(?<=\()\s*(\d{2})\s+[MF](?=\s*\))|[MF](\d{2}))(?![\w/%°.-])")
+
+# How people state ages in comments: "my son (6)", "I (F, 49)", "Dad is 80", "my twins are 14
+# months", "my 7 month old", "I'm only 38", "when she was 2", "46 and just got my results",
+# "diagnosed with type 2 at 34"
+_KIN_WORDS = (
+    r"son|sons|daughter|daughters|kid|kids|child|children|boy|girl|baby|babies|twins|toddler|newborn|infant|"
+    r"mom|mum|mother|dad|father|husband|hubby|wife|partner|brother|sister|grandson|granddaughter|grandma|grandpa|"
+    r"grandmother|grandfather|granny|nana|aunt|uncle|niece|nephew|cousin|friend|neighbou?r|"
+    r"(?:brother|sister|mother|father|son|daughter)-in-law|stepson|stepdaughter|stepdad|stepmom|i|me|he|she"
+)
+_KIN = f"(?:{_KIN_WORDS})"
+_NOT_AGE_UNIT = (
+    r"(?!\s*(?:%|percent|lbs?\b|pounds|kg\b|kilos|mg|mcg|ml|units?\b|feet|foot|ft\b|inches|cm\b|mm\b|stone\b|degrees|°|"
+    r"points?|times|o'?clock|am\b|pm\b|minutes|mins?\b|hours?|hrs?\b|bpm|mmhg|mmol|mg/dl|[:/]|\.\d|,\d|-\d|['’]\d))"
+)
+_KIN_AGE = re.compile(
+    rf"\b{_KIN}\s*\(\s*(?:[MF]\s*,?\s*)?(\d{{1,3}})\s*(?:,?\s*[MF]\s*)?\)"
+    rf"|\b(?:(?:my|our)\s+(?:\w+\s+)?)?{_KIN}\s+(?:is|was|are|were|turned|turns|just\s+turned|is\s+now|'s)\s+(?:only\s+|just\s+|now\s+|almost\s+|nearly\s+)?(\d{{1,3}})\b{_NOT_AGE_UNIT}"
+    rf"|\b(?:i'?m|im|i\s+am)\s+(?:only|just|now|almost|nearly|over|under|barely)\s+(\d{{1,3}})\b{_NOT_AGE_UNIT}"
+    rf"|\baged\s+(\d{{1,3}})\b{_NOT_AGE_UNIT}"
+    rf"|\b(?:my|our|a|his|her)\s+(\d{{1,2}})[\s-]*(?:months?|mos?|weeks?|wks?|days?)[\s-]*old\b"
+    rf"|\bwhen\s+(?:i|he|she|they|we)\s+(?:was|were)\s+(?:only\s+|just\s+)?(\d{{1,3}})\b{_NOT_AGE_UNIT}"
+    rf"|(?:^|[.?!]\s+|\n)(\d{{2}})(?=\s+and\s+(?:just|now|still|i|my|have|had|got|been|already|recently)\b|,\s*(?:non-?smoker|smoker|male|female|[MF]\b|healthy|active|overweight|no\s+meds|on\s+))",
+    re.I,
+)
+_LIFE_EVENT = re.compile(
+    r"\b(?:diagnosed|had|got|started|began|developed|happened|broke|fractured?|hysterectomy|surgery|attack|stroke|"
+    r"miscarried|delivered|gave\s+birth|retired|lost|quit|passed|died)\b",
+    re.I,
+)
+_PERSON_NEAR = re.compile(rf"\b(?:{_KIN_WORDS}|my|our|we|i'?ve|im|i'?m|myself)\b", re.I)
+_AT_AGE = re.compile(rf"\bat\s+(?:(?:the\s+)?age\s+(?:of\s+)?)?(\d{{2}})\b{_NOT_AGE_UNIT}|\bnow\s+(\d{{2}})\b(?=\s*(?:,|and\b|[.!?]|$)){_NOT_AGE_UNIT}", re.I)
+_CLAUSE = re.compile(r"[^.?!\n]+")
+_GENERIC_SUBJECT = re.compile(r"\s*(?:people|adults|everyone|anyone|someone|women|men|patients|kids|children|most|many|those)\b", re.I)
+
+
+def _comment_ages(text: str) -> list[tuple[int, int]]:
+    """Ages stated in the ways comments state them (see _KIN_AGE), and "at 34" / "now 50" in a
+    clause that speaks of a person's life event ("diagnosed with type 2 at 34")."""
+    spans = []
+    for m in _KIN_AGE.finditer(text):
+        group = next(g for g in range(1, 8) if m.group(g))
+        if int(m.group(group)) < 125:
+            spans.append((m.start(group), m.end(group)))
+    for clause in _CLAUSE.finditer(text):
+        part = clause.group()
+        if not _LIFE_EVENT.search(part) or (not _PERSON_NEAR.search(part) and _GENERIC_SUBJECT.match(part)):
+            continue  # "people who had a stroke at 50 do worse" is about nobody
+        for m in _AT_AGE.finditer(part):
+            group = 1 if m.group(1) else 2
+            if 1 < int(m.group(group)) < 125:
+                spans.append((clause.start() + m.start(group), clause.start() + m.end(group)))
+    return spans
+
 
 # "98 s/p left hip fx": a note line opening with the age before the history
 _AGE_LINE = re.compile(r"(?:^|\n)[ \t]*(\d{2,3})[ \t]+(?:s/p|w/|h/o|with|yr|yo|y/o|m\b|f\b|male|female|man|woman|gentleman|lady)", re.I)
@@ -316,6 +373,20 @@ _STATES = frozenset(
     minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania
     tennessee texas utah vermont virginia washington wisconsin wyoming""".split()
 ) | {"new jersey", "new mexico", "new hampshire", "new york", "north carolina", "south carolina", "north dakota", "south dakota", "west virginia", "rhode island"}
+# Countries, continents, nationalities and languages: larger than a state, so no identifier under
+# Safe Harbor ("in this country", "I read in English slowly", "America's insulin prices")
+_NATIONS = frozenset(
+    """america americas american americans usa us u.s. u.s.a. united states uk u.k. britain british england english
+    scotland scottish wales welsh ireland irish canada canadian mexico mexican europe european eu asia asian africa
+    african australia australian zealand kiwi india indian pakistan pakistani china chinese japan japanese korea
+    korean vietnam vietnamese philippines filipino thailand thai indonesia indonesian germany german france french
+    italy italian spain spanish portugal portuguese brazil brazilian argentina netherlands dutch sweden swedish
+    norway norwegian denmark danish finland finnish russia russian ukraine ukrainian poland polish greece greek
+    turkey turkish israel israeli egypt egyptian nigeria nigerian kenya kenyan ghana ghanaian haiti haitian
+    cuba cuban jamaica jamaican arabic hindi urdu bengali punjabi tamil mandarin cantonese tagalog swahili
+    hebrew latin latino latina hispanic scandinavia scandinavian nordic western eastern northern southern""".split()
+) | {"new zealand", "south africa", "north america", "south america", "latin america", "the us", "the uk", "the states",
+     "united kingdom", "the united states", "great britain", "saudi arabia", "south korea", "middle east"}
 # "to Quartermain 5", "ON QUARTERMAIN 2": a building's name before its floor number
 _WARD_NUMBER = re.compile(r"(?<![\w'-])([A-Z][A-Za-z]{4,})\s+(\d{1,2})(?![\d/.:-])(?!\s*(?i:mg|mcg|units?|u\b|cc|ml|l\b|%|x\b|hrs?|hours?|mins?|minutes|mm|cm|kg|gm?|meq|liters?|lpm|amps?|tabs?|puffs?|beats?|bpm|mmhg|degrees?|days?|weeks?|times|pm|am|o'?clock|and|or|to|of|per)\b)")
 _WARD_BEFORE = re.compile(r"\b(?:to|on|from|at|in)\s+(?:the\s+)?$", re.I)
@@ -837,6 +908,8 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
     if not text:
         return []
     found = _rule_found(text, clinical)
+    if not clinical:
+        found = [f for f in found if not (f[2] in ("LOCATION", "NAME") and _is_nation(text[f[0] : f[1]]))]
     if model:
         for start, end, category in ner.predict(text):
             span = text[start:end]
@@ -844,11 +917,18 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
                 continue  # the gold standard's ages are over 89 only
             if category == "DATE" and not clinical and _BARE_DATE.fullmatch(span.strip()):
                 continue  # a year, decade, month or weekday alone identifies nobody (see above)
+            if category in ("LOCATION", "NAME") and not clinical and _is_nation(text[start:end]):
+                continue
             if category == "NAME":
                 start, end = _trim_name(text, start, end)
             if start < end:
                 found.append((start, end, category, 9))
     return _resolve(found)
+
+
+def _is_nation(span: str) -> bool:
+    words = re.sub(r"['’]s$", "", span.strip().lower())
+    return " ".join(words.split()) in _NATIONS
 
 
 _BARE_DATE = re.compile(rf"(?:'?\d\d|19\d\d|20\d\d)'?s?|{_MONTHS}\.?|{_WEEKDAYS}s?|(?:the\s+)?(?:spring|summer|fall|autumn|winter)", re.I)
@@ -945,6 +1025,12 @@ def _rule_found(text: str, clinical: bool) -> list[tuple[int, int, str, int]]:
         for m in _AGE_LINE.finditer(text) if digits else ():
             if age_over < int(m.group(1)) < 125:
                 add(m.start(1), m.end(1), "AGE", 3)
+    if not clinical and digits:
+        for m in _AGE_SEX.finditer(text):
+            group = next(g for g in (1, 2, 3) if m.group(g))
+            add(m.start(group), m.end(group), "AGE", 3)
+        for start, end in _comment_ages(text):
+            add(start, end, "AGE", 3)
     for m in _AGE.finditer(text) if digits else ():
         group = 1 if m.group(1) else 2
         if int(m.group(group)) > age_over and int(m.group(group)) < 125:

@@ -17,7 +17,7 @@ How the engine uses it (`engine.screen`, kind "comment"):
   (0.05: the patterns matched a topic, not a person — "my grandma's recipe", "pediatric fevers").
 
 Trained offline by `python -m bedside.screening.train personal` on the tuning parts of
-data/comments.jsonl and data/comments_ext.jsonl (never their held-out parts) and shipped as
+the five comment sets (data/comments*.jsonl) (never their held-out parts) and shipped as
 `data/personal.crfsuite`. Without the file the patterns work alone.
 """
 
@@ -30,8 +30,8 @@ from functools import lru_cache
 from bedside.screening.ner import Tagger, shipped
 
 MODEL = "data/personal.crfsuite"
-RAISE = 0.85
-VETO = 0.05
+RAISE = 0.7
+VETO = 0.0
 LABELS = ("N", "D", "A", "DA")
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+|[?!]")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})

@@ -45,13 +45,14 @@ def test_identifiers_are_held_never_public(submit: Callable[..., Comment], artic
 
 def test_thanking_the_practice_clinician_by_name_is_published(submit: Callable[..., Comment], article: Article,
                                                               lakeside_article: Article) -> None:
-    thanks = submit("Thank you Dr. Moreno, this cleared up a lot for our walking group.")
+    thanks = submit("Alice Moreno explains this better than anyone; it cleared up a lot for our walking group.")
     assert thanks.status == CommentStatus.PUBLISHED
     # her patient's relative tells of care: the name is health information there
     care = submit("Thank you Dr. Moreno for seeing my father last week.")
     assert care.status == CommentStatus.HELD and "NAME" in care.screening["categories"]
-    # Dr. Moreno is not one of Lakeside's clinicians: on their page her name is just a name
-    elsewhere = submit("Thank you Dr. Moreno, this cleared up a lot for our walking group.", on=lakeside_article)
+    # Alice Moreno is not one of Lakeside's clinicians: on their page her name is just a name
+    elsewhere = submit("Alice Moreno explains this better than anyone; it cleared up a lot for our walking group.",
+                       on=lakeside_article)
     assert elsewhere.status == CommentStatus.HELD
     assert comments_public(article=article) == [thanks]
 

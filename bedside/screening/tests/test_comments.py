@@ -129,14 +129,24 @@ PUBLIC = ("Dr. Alice Moreno", "Dr. Charlie Okafor, MD")
 
 
 @pytest.mark.parametrize("text", [
-    "Thank you Dr. Moreno, this was so clear!",
     "Great article Alice Moreno, sharing it with my running club.",
-    "Thanks Dr Alice, great piece",
-    "Dr. Okafor's series on knees is the best thing on the web.",
+    "Moreno explains it better than anyone.",
 ])
 def test_public_clinician_names_alone_are_published(text: str) -> None:
     assert screen(text, "comment").decision == HOLD  # without knowing the names: held for the name
     result = screen(text, "comment", public_names=PUBLIC)
+    assert result.identifiers == [] and result.decision == PUBLISH
+
+
+@pytest.mark.parametrize("text", [
+    "Thank you Dr. Moreno, this was so clear!",
+    "Great piece, Dr. Okafor. Sharing with my walking group.",
+    "Dr. Patel, great article!",
+    "Love Dr. Okafor's videos, calm voice and no nonsense.",
+    "Thank you both, Dr. Moreno and Dr. Okafor, this series has been great.",
+])
+def test_thanking_or_crediting_the_author_is_published_without_knowing_the_names(text: str) -> None:
+    result = screen(text, "comment")
     assert result.identifiers == [] and result.decision == PUBLISH
 
 
@@ -145,7 +155,8 @@ def test_public_clinician_names_alone_are_published(text: str) -> None:
     ("Dr. Charlie Okafor did my knee", "Okafor"),
     ("Dr. Moreno is our family doctor and the best", "Moreno"),
     ("My friend Alice says the article is great", "Alice"),  # a first name alone is anyone's
-    ("Thanks Dr. Patel, great article", "Patel"),  # not one of the practice's names
+    ("I met Dr. Patel at the fair, lovely man", "Patel"),  # neither addressed nor one of the practice's names
+    ("Dr. Patel at St. Luke's was wonderful with my mom.", "Patel"),
 ])
 def test_public_names_still_count_where_they_tell_of_care_or_are_someone_else(text: str, kept: str) -> None:
     result = screen(text, "comment", public_names=PUBLIC)
@@ -174,3 +185,86 @@ def test_development_set_meets_targets() -> None:
     assert scores.personal_published <= 0.01
     assert scores.general_published >= 0.90
     assert scores.spam["recall"] >= 0.95
+
+
+@pytest.mark.parametrize("text", [
+    "How do you tell the difference between a panic attack and a heart attack?",
+    "What should parents keep in the medicine cabinet for kids' fevers?",
+    "can you overdose on melatonin",
+    "Agree with the section on exercise for depression, there's good RCT evidence for it.",
+])
+def test_a_topic_question_is_not_an_emergency(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.urgency == "routine" and not result.crisis and result.decision == PUBLISH
+
+
+@pytest.mark.parametrize("text", [
+    "chest pain and left arm numb, what to do??",  # telegraphic: nobody named, still someone's emergency
+    "overdosed on tylenol",
+    "what are the signs of a stroke? my dad's face is drooping right now",
+    "how many tylenol does it take to not wake up. asking for me",
+    "what's the lethal dose of amitriptyline? I have a full bottle of mine",
+])
+def test_reports_and_crisis_questions_stay_urgent(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.urgency == "emergency" and result.decision == HOLD
+
+
+def test_asking_how_much_it_takes_to_die_is_a_crisis() -> None:
+    assert screen("how much ambien would it take to die", "comment").crisis
+    assert not screen("What's the lethal dose of caffeine? Asking because I drink a lot of coffee.", "comment").crisis
+
+
+@pytest.mark.parametrize("text", [
+    "My dog was just diagnosed with diabetes and needs insulin twice a day. Is pet insulin the same stuff as human insulin?",
+    "Got my flu shot this morning at the pharmacy, took five minutes. No excuse people!",
+    "Very informative article, thank you doctor. In my country we do not have such clear explanation, so I read in English slowly.",
+    "The real scandal is what insulin costs in America.",
+])
+def test_pets_vaccinations_and_countries_are_not_personal(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.decision == PUBLISH, (result.identifiers, result.reasons)
+
+
+@pytest.mark.parametrize(("text", "age"), [
+    ("Can my son (6) have the flu vaccine if he's allergic to eggs?", "6"),
+    ("I (F, 49) have cholesterol of 280", "49"),
+    ("28F, is a resting HR of 110 normal??", "28"),
+    ("Dad is 80, A1C 7.9 on glipizide", "80"),
+    ("My twins are 14 months and had their MMR yesterday", "14"),
+    ("Had a hysterectomy at 42, now 50 and my DEXA shows thinning", "42"),
+    ("46 and just got my first colonoscopy results back", "46"),
+    ("I'm 80 years young and I still read every article you post.", "80"),
+])
+def test_ages_as_comments_state_them(text: str, age: str) -> None:
+    result = screen(text, "comment")
+    assert age in [text[i.start : i.end] for i in result.identifiers if i.category == "AGE"]
+    assert result.decision == HOLD
+
+
+@pytest.mark.parametrize("text", [
+    "People who had a stroke at 50 do worse than you'd think.",
+    "Screening should start at 45 for everyone.",
+    "my son is 5'4 now and still growing",
+    "the kids are 100% fine after the shots",
+])
+def test_numbers_that_are_not_ages(text: str) -> None:
+    assert [i for i in screen(text, "comment").identifiers if i.category == "AGE"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Post-hysterectomy here and the hot flashes are no joke.",
+    "Had both knees done in the last few years. Best decision I ever made!",
+    "What's the best way to sleep after a knee replacement? I'm 3 weeks out and can't get comfortable.",
+    "Hubby's new hip is doing great, he was back on the golf course in 8 weeks!",
+    "Back pain guy here, 3 herniated discs, 2 epidurals. Is surgery my only option now?",
+])
+def test_forum_shorthand_disclosures_are_held(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.health_disclosure and result.decision == HOLD
+
+
+def test_keyword_stuffing_is_spam_but_a_rant_is_not() -> None:
+    assert screen("best keto gummies 2024 weight loss fast keto gummies reviews keto gummies for diabetes buy keto gummies cheap",
+                  "comment").decision == REJECT
+    assert screen("Falls prevention programmes are cheap and they work, yet councils keep cutting them.", "comment").decision == PUBLISH

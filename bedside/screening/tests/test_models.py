@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -78,7 +79,9 @@ def test_second_opinion_raises_vetoes_and_keeps() -> None:
     text = "x" * 20
     found = [Reason("health_disclosure", 2, 8), Reason("spam", 10, 12)]
     low = {"health_disclosure": 0.01, "advice_request": 0.01, "personal": 0.02}
-    assert [r.label for r in _second_opinion(text, found, low)] == ["spam"]  # vetoed, spam untouched
+    assert _second_opinion(text, found, low) == found  # the veto is off (VETO 0): a pattern's flag stands
+    with mock.patch.object(personal, "VETO", 0.05):
+        assert [r.label for r in _second_opinion(text, found, low)] == ["spam"]  # vetoed, spam untouched
     middling = {"health_disclosure": 0.5, "advice_request": 0.2, "personal": 0.6}
     assert _second_opinion(text, found, middling) == found  # unsure: the patterns stand
     sure = {"health_disclosure": 0.2, "advice_request": 0.7, "personal": 0.9}
