@@ -913,6 +913,8 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
     if model:
         for start, end, category in ner.predict(text):
             span = text[start:end]
+            if not _model_span_ok(text, start, end, category):
+                continue
             if category == "AGE" and clinical and not _age_over(span, 89):
                 continue  # the gold standard's ages are over 89 only
             if category == "DATE" and not clinical and _BARE_DATE.fullmatch(span.strip()):
@@ -924,6 +926,33 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
             if start < end:
                 found.append((start, end, category, 9))
     return _resolve(found)
+
+
+_NUMERIC_DATE = re.compile(r"(\d{1,4})[/-](\d{1,2})(?:[/-](\d{2,4}))?")
+_ANY = re.compile(r".+", re.S)
+
+
+def _model_span_ok(text: str, start: int, end: int, category: str) -> bool:
+    """The checks the rules apply, applied to the model's spans too: a numeric date must be a
+    possible month and day outside a pressure, setting or fraction ("BP 93/40", "flowby 6/3",
+    "D5 1/2"); a name or place is more than one letter, and a name is not only dictionary words
+    ("FAIR", "GOOD", "has")."""
+    span = text[start:end]
+    if category == "DATE":
+        numeric = _NUMERIC_DATE.fullmatch(span)
+        if numeric is None:
+            return True
+        month, day = int(numeric.group(1)), int(numeric.group(2))
+        match = _ANY.match(text, start, end)
+        return 1 <= month <= 12 and 1 <= day <= 31 and match is not None and _valid_date(match)
+    if category in ("NAME", "LOCATION"):
+        if len(span.strip(". ")) < 2:
+            return False
+        # places are often plain words ("harbor", "the Eastern Shore"); names rarely
+        words = [w.lower() for w in re.findall(r"[A-Za-z]+", span)]
+        if category == "NAME" and words and all(_is_common(w) for w in words):
+            return False
+    return True
 
 
 def _is_nation(span: str) -> bool:

@@ -105,3 +105,34 @@ def test_trainer_writes_a_model_that_tags(tmp_path: Path) -> None:
     train.train([sequence] * 5, out, iterations=50)
     with ner.model_file(out):
         assert {text[s:e] for s, e, _ in ner.predict(text)} == {"Smith", "Mary"}
+
+
+def test_unmark_gives_the_text_and_its_spans() -> None:
+    text, spans = train.unmark("wife [[RelativeProxyName|Adela]] called on [[Date|3/4]], dr [[HCPName|O'Hara]] aware")
+    assert text == "wife Adela called on 3/4, dr O'Hara aware"
+    assert [(text[s:e], c) for s, e, c in spans] == [("Adela", "NAME"), ("3/4", "DATE"), ("O'Hara", "NAME")]
+    with pytest.raises(ValueError, match="Nickname"):
+        train.unmark("[[Nickname|Bubba]] visited")
+
+
+def test_synthetic_notes_ship_and_parse() -> None:
+    sequences = train.synthetic_sequences()
+    assert len(train.SYNTHETIC) == 3 and len(sequences) >= 1000
+    tagged = sum(1 for _, tags in sequences for tag in tags if tag != "O")
+    assert tagged > 3000  # identifiers in many contexts are what they are for
+
+
+@pytest.mark.parametrize(("text", "span", "category", "ok"), [
+    ("BP on arrival 93/40, dopa at 10", "93/40", "DATE", False),  # not a month and day
+    ("Fio2 40% with flowby 6/3. Bs decreased", "6/3", "DATE", False),  # a setting
+    ("extubated on 3/14 without trouble", "3/14", "DATE", True),
+    ("MRS BRUCER FAIR .VNA NSG AGENCY", "FAIR", "NAME", False),  # only a dictionary word
+    ("DR. BAKAITIS W IMPROVED FILLING", "W", "NAME", False),
+    ("after dr vascuez's meeting at harbor today", "harbor", "LOCATION", True),  # places are often plain words
+    ("son Eduardo called", "Eduardo", "NAME", True),
+])
+def test_model_spans_get_the_rules_checks(text: str, span: str, category: str, ok: bool) -> None:
+    from bedside.screening.identifiers import _model_span_ok
+
+    start = text.index(span)
+    assert _model_span_ok(text, start, start + len(span), category) is ok
