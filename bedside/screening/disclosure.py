@@ -285,6 +285,8 @@ _ONLY_READING = re.compile(
     r"\b(?:i|we|i'?ve|i'?d|we'?ve|we'?d|i'?m)\s+(?:[\w']+\s+)?(?:learn\w*|read|reading|remember\w*|recall\w*|love[ds]?|lik\w+|enjoy\w*|appreciat\w*|think|thought|agree|disagree|wonder\w*|hope|wish|found|shar\w+|know|knew|had\s+no\s+idea|never\s+knew|heard|saw|watch\w*|want\s+to\s+(?:know|learn|understand)|would\s+love|'d\s+love|recommend|bookmark\w*|print\w*|sent|forward\w*|am\s+(?:glad|happy|grateful|so\s+glad)|was\s+surprised|teach|taught|study|studied|work|worked|volunteer\w*)\b"
     r"|^\s*(?:should|can|could|may|would|do|is\s+it\s+\w+\s+(?:for|if))\s+i\b(?!.*\b(?:my|our|me)\b)"
     r"|\b(?:my|our)\s+(?:book\s+club|class|students?|patients|clients|readers|community|church|school|team|group|friends)\b"
+    # speaking from one's job: "as a nurse for 20 years I can say…", "I'm a pharmacist and I'd add…"
+    r"|\b(?:as|i'?m|i\s+am|i\s+was|being)\s+(?:a|an)\s+(?:retired\s+|former\s+|registered\s+|practicing\s+|\w+\s+)?(?:nurse|pharmacist|doctor|physician|paramedic|emt|physio|physiotherapist|therapist|dietitian|dietician|nutritionist|midwife|pediatrician|surgeon|np|pa|cna|rn|lpn|caregiver|carer|researcher|scientist|epidemiologist|dentist|optometrist|chiropractor|medic)\b(?!\s+(?:with|who\s+has|who\s+had|living\s+with))"
     r"|^\s*(?:sharing|shared|sending|sent|forwarding|forwarded|printing|printed|bookmarking|bookmarked|saving|saved|passing)\s+(?:this|it|that)?\s*(?:with|to|for|along)\b"
     r"|\bmy\s+(?:favou?rite|fave)\s+(?:part|section|bit|line|chart|graphic|paragraph|article|post|tip)\b",
     _FLAGS,

@@ -453,7 +453,7 @@ _NAME_VERB_WORDS = frozenset("called phoned visited visiting came visit vacation
 # before it from a 40-character window
 _CREDENTIAL = re.compile(r"(?:(,\s*)(?:RN|R\.N\.|NP|MD|M\.D\.|PA-C|DO|LPN|RRT|MSW|LICSW|CNA|PhD)(?![\w/])|\s+(?:RN|R\.N\.|RRT|NP)(?=[ \t]*(?:\n|$|[,.;:)]|\s+(?:on|in|at|from|for|aware|notified|called|paged|to|and|with)\b)))")
 _NAME_BEFORE = re.compile(r"((?:[A-Za-z][A-Za-z'-]+\s+)?(?:[A-Z]\.\s+)?[A-Za-z][A-Za-z'-]+)\s*$")
-_SIGNED = re.compile(r"(?:^|[\n.!?]\s*)(?:-+|—|~|thanks,?|thank\s+you,?|cheers,?|regards,?|best,?|sincerely,?|love,?|xoxo,?)\s*([A-Z][a-z]+(?:\s+[A-Z]\.?[a-z]*)?)\s*$", re.I | re.M)
+_SIGNED = re.compile(r"(?:^|[\n.!?]\s*)(?:-+|—|–|~|thanks,?|thank\s+you,?|cheers,?|regards,?|best,?|sincerely,?|love,?|xoxo,?)\s*([A-Z][a-z]+(?:\s+[A-Z]\.?[a-z]*)?)\s*$", re.I | re.M)
 _INTRO = re.compile(r"\b(?i:my\s+name\s+is|i'?m\s+called|this\s+is|i\s+am|call\s+me|signed|name:|hi,?\s+(?:this\s+is|i'?m|it'?s))\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 _SPEAK = re.compile(r"\b" + by_first_letter(r"(?:spoke|spoken|talked|discussed|met|meeting|called|paged|notified|informed|per|seen\s+by|ask\s+for|asked\s+for|updated|with|contacts?|contacted|consult|by|to|and)") + r"\s+(?:with\s+|to\s+|w/\s*)?((?:[A-Za-z][A-Za-z']+)(?:\s+[A-Za-z][A-Za-z']+){0,2})", re.I)
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'-]+)\s*$")
@@ -913,7 +913,7 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
     if model:
         for start, end, category in ner.predict(text):
             span = text[start:end]
-            if not _model_span_ok(text, start, end, category):
+            if not _model_span_ok(text, start, end, category, clinical=clinical):
                 continue
             if category == "AGE" and clinical and not _age_over(span, 89):
                 continue  # the gold standard's ages are over 89 only
@@ -930,14 +930,18 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
 
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[/-](\d{1,2})(?:[/-](\d{2,4}))?")
 _ANY = re.compile(r".+", re.S)
+_ORDINAL_NOUN = re.compile(r"\d{1,2}(?:st|nd|rd|th)\s+(?!of\b)[a-z]+", re.I)
 
 
-def _model_span_ok(text: str, start: int, end: int, category: str) -> bool:
+def _model_span_ok(text: str, start: int, end: int, category: str, *, clinical: bool = True) -> bool:
     """The checks the rules apply, applied to the model's spans too: a numeric date must be a
     possible month and day outside a pressure, setting or fraction ("BP 93/40", "flowby 6/3",
     "D5 1/2"); a name or place is more than one letter, and a name is not only dictionary words
-    ("FAIR", "GOOD", "has")."""
+    ("FAIR", "GOOD", "has"). In comments a place is not dictionary words only either ("call the
+    doctor"), and an ordinal before a noun is no date ("the 3rd paragraph", "a 2nd opinion")."""
     span = text[start:end]
+    if category == "DATE" and not clinical and _ORDINAL_NOUN.match(text, start):
+        return False
     if category == "DATE":
         numeric = _NUMERIC_DATE.fullmatch(span)
         if numeric is None:
@@ -950,7 +954,7 @@ def _model_span_ok(text: str, start: int, end: int, category: str) -> bool:
             return False
         # places are often plain words ("harbor", "the Eastern Shore"); names rarely
         words = [w.lower() for w in re.findall(r"[A-Za-z]+", span)]
-        if category == "NAME" and words and all(_is_common(w) for w in words):
+        if (category == "NAME" or not clinical) and words and all(_is_common(w) for w in words):
             return False
     return True
 

@@ -220,6 +220,8 @@ def test_asking_how_much_it_takes_to_die_is_a_crisis() -> None:
     "Got my flu shot this morning at the pharmacy, took five minutes. No excuse people!",
     "Very informative article, thank you doctor. In my country we do not have such clear explanation, so I read in English slowly.",
     "The real scandal is what insulin costs in America.",
+    "Typo in the 3rd paragraph, 'hemoglobin' is spelled wrong.",
+    "if your kid has a fever of 102 but is playing normally, do you still need to call the doctor?",
 ])
 def test_pets_vaccinations_and_countries_are_not_personal(text: str) -> None:
     result = screen(text, "comment")
@@ -268,3 +270,16 @@ def test_keyword_stuffing_is_spam_but_a_rant_is_not() -> None:
     assert screen("best keto gummies 2024 weight loss fast keto gummies reviews keto gummies for diabetes buy keto gummies cheap",
                   "comment").decision == REJECT
     assert screen("Falls prevention programmes are cheap and they work, yet councils keep cutting them.", "comment").decision == PUBLISH
+
+
+def test_a_sign_off_after_an_en_dash_is_a_name() -> None:
+    text = "Thanks Dr. Okafor! – Mary"
+    assert [text[i.start : i.end] for i in screen(text, "comment").identifiers] == ["Mary"]
+
+
+def test_speaking_from_ones_job_is_not_a_disclosure_but_ones_own_illness_is() -> None:
+    assert screen("As a nurse for 20 years I can say the biggest thing people get wrong about blood pressure "
+                  "is taking it right after they rush in.", "comment").decision == PUBLISH
+    assert screen("I'm a pharmacist and I'd add one thing: always bring an up-to-date medication list.",
+                  "comment").decision == PUBLISH
+    assert screen("As a nurse with lupus I know how hard flares are", "comment").health_disclosure
