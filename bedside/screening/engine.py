@@ -376,6 +376,7 @@ _SOMEONE = re.compile(
 _GENERAL_CUE = re.compile(
     r"\b(?:how\s+(?:do|does|can|could|would|should|is|are)\s+(?:you|one|people|parents|someone|a\s+person|the\s+body|doctors|they)|"
     r"what\s+(?:is|are|causes|happens|counts|should\s+(?:parents|people|you|one)|do\s+(?:you|doctors|people))|"
+    r"how\s+(?:is|are)\s+(?:\w+\s+){1,3}?(?:treated|diagnosed|prevented|caused|spread|transmitted|managed|tested|recognised|recognized)|"
     r"can\s+(?:you|one|people|a\s+person)|is\s+it|are\s+there|why\s+(?:do|does|is|are)|difference\s+between|"
     r"(?:signs?|symptoms?|causes?|risk)\s+of|in\s+general|people|everyone|everybody|parents?'?s?|kids'|children|"
     r"(?:the|this|your)\s+(?:article|section|post|piece|bit|video)|who\s+wrote)\b",

@@ -191,6 +191,7 @@ def test_development_set_meets_targets() -> None:
     "How do you tell the difference between a panic attack and a heart attack?",
     "What should parents keep in the medicine cabinet for kids' fevers?",
     "can you overdose on melatonin",
+    "How is sepsis treated?",
     "Agree with the section on exercise for depression, there's good RCT evidence for it.",
 ])
 def test_a_topic_question_is_not_an_emergency(text: str) -> None:
