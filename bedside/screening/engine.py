@@ -349,7 +349,7 @@ def screen(text: str, kind: str = "message", *, public_names: Collection[str] = 
         ]
     extra = [Reason(label, start, end) for label, start, end in signals(text)]
     # the classifier's second opinion (personal.py): it raises a flag the patterns missed when
-    # confident, and drops a pattern's flag only when sure the comment is not personal
+    # confident (its veto of a pattern's flag is off: personal.VETO is 0)
     chances = personal.probabilities(text)
     if chances is not None:
         extra = _second_opinion(text, extra, chances)
@@ -397,6 +397,8 @@ def _general_topic(result: Screening) -> None:
     if any(r.label in _NEVER_GENERAL for r in result.reasons):
         return
     result.urgency, result.crisis, result.reasons = ROUTINE, False, []
+
+
 _TITLES = frozenset({"dr", "doctor", "prof", "professor", "mr", "mrs", "ms", "miss", "md", "do", "np", "pa", "rn"})
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -424,8 +426,6 @@ _CARE = re.compile(
     r"physician|pcp|gp|office|clinic|surgery|procedure|op)\b",
     re.I,
 )
-
-
 _CLOSE = re.compile(
     r"\b(?:my|our)\s+(?:\w+\s+)?(?:mom|mum|mother|dad|father|parents?|husband|hubby|wife|partner|son|daughter|kids?|"
     r"child|children|baby|grand\w+|brother|sister|aunt|uncle|family|friend)\b",
@@ -468,15 +468,15 @@ def _addresses_author(text: str, ident: Identifier) -> bool:
 
 def _is_public_name(text: str, ident: Identifier, known: list[tuple[frozenset[str], str, str]]) -> bool:
     """Whether the NAME IDENT is one of the public names: its surname with or without the rest
-    ("Moreno", "Alice Moreno"), or the first name after a title ("Dr. Alice") or before the
-    surname (when the two were found apart). A first name alone
-    is someone else's as often as not ("my friend Alice"), so it stays an identifier."""
+    ("Moreno", "Alice Moreno"), or the first name after a title ("Dr. Alice") or just before
+    the surname (when the two were found apart). A first name alone is someone else's as often
+    as not ("my friend Alice"), so it stays an identifier."""
     if ident.category != "NAME":
         return False
     words = _name_words(text[ident.start : ident.end])
     if not words:
         return False
-    titled = bool(re.search(r"\b(?:dr|doctor)\.?\s*$", text[max(0, ident.start - 8) : ident.start], re.I))
+    titled = _TITLED.search(text[max(0, ident.start - 8) : ident.start]) is not None
     following = _name_words(text[ident.end : ident.end + 40])[:1]
     for name_words, first, last in known:
         if set(words) <= name_words and (last in words or (words == [first] and (titled or following == [last]))):

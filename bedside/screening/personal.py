@@ -9,15 +9,15 @@ item is exactly multinomial logistic regression, so the identifier model's libra
 Four classes: N (neither), D (disclosure), A (advice request), DA (both).
 
 How the engine uses it (`engine.screen`, kind "comment"):
-- it raises a flag the patterns missed when its probability is above `RAISE` (0.85: a
-  confident model; a held comment costs a moderator a click, a published disclosure cannot be
-  taken back) — disclosure or advice on its own, or the likelier of the two when the chance of
-  either is above it;
-- it drops a pattern's disclosure or advice flag only when its probability is below `VETO`
-  (0.05: the patterns matched a topic, not a person — "my grandma's recipe", "pediatric fevers").
+- it raises a flag the patterns missed when its probability is above `RAISE` (0.7; a held
+  comment costs a moderator a click, a published disclosure cannot be taken back) — disclosure
+  or advice on its own, or the likelier of the two when the chance of either is above it;
+- it would drop a pattern's disclosure or advice flag when its probability is below `VETO`;
+  that is 0 (off): out of fold, a veto at 0.05 published twice as many personal comments as it
+  kept general ones published (docs/screening.md has the cross-validation table).
 
 Trained offline by `python -m bedside.screening.train personal` on the tuning parts of
-the five comment sets (data/comments*.jsonl) (never their held-out parts) and shipped as
+the five comment sets (data/comments*.jsonl; never their held-out parts) and shipped as
 `data/personal.crfsuite`. Without the file the patterns work alone.
 """
 
