@@ -946,7 +946,9 @@ def _model_span_ok(text: str, start: int, end: int, category: str, *, clinical: 
         numeric = _NUMERIC_DATE.fullmatch(span)
         if numeric is None:
             return True
-        month, day = int(numeric.group(1)), int(numeric.group(2))
+        first, second, third = numeric.groups()
+        # year first ("2093-3-14") or month first ("3/14", "3/14/93")
+        month, day = (int(second), int(third or 0)) if len(first) == 4 else (int(first), int(second))
         match = _ANY.match(text, start, end)
         return 1 <= month <= 12 and 1 <= day <= 31 and match is not None and _valid_date(match)
     if category in ("NAME", "LOCATION"):

@@ -126,6 +126,7 @@ def test_synthetic_notes_ship_and_parse() -> None:
     ("BP on arrival 93/40, dopa at 10", "93/40", "DATE", False),  # not a month and day
     ("Fio2 40% with flowby 6/3. Bs decreased", "6/3", "DATE", False),  # a setting
     ("extubated on 3/14 without trouble", "3/14", "DATE", True),
+    ("admitted 2093-3-14 from the OSH", "2093-3-14", "DATE", True),  # year first
     ("MRS BRUCER FAIR .VNA NSG AGENCY", "FAIR", "NAME", False),  # only a dictionary word
     ("DR. BAKAITIS W IMPROVED FILLING", "W", "NAME", False),
     ("after dr vascuez's meeting at harbor today", "harbor", "LOCATION", True),  # places are often plain words
