@@ -31,6 +31,9 @@ class Command(BaseCommand):
         try:
             controller.start()
         except OSError as exc:
+            # A failed start leaves the controller's event loop open (aiosmtpd 1.4); closed at
+            # interpreter exit instead, asyncio may print a traceback over the clear message.
+            controller.loop.close()
             raise CommandError(
                 f"Cannot listen on {options['host']}:{options['port']} ({exc.strerror or exc}); "
                 "set BEDSIDE_SMTP_PORT to a free port."
