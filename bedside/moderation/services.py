@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -257,10 +257,13 @@ def _name_discloses(display_name: str) -> bool:
         return True
 
 
-def comment_screening(text: str, *, practice_id: int) -> Screening:
+def comment_screening(text: str, *, practice_id: int, names: Sequence[str] | None = None) -> Screening:
     """Screen TEXT as a public comment on one of the practice's pages, where its clinicians'
-    names are public already (`engine.screen` keeps them when the text tells of care)."""
-    return screen(text, "comment", public_names=public_names(practice_id=practice_id))
+    names are public already (`engine.screen` keeps them when the text tells of care). NAMES
+    are those names when the caller has them already (a bulk action reads them once)."""
+    if names is None:
+        names = public_names(practice_id=practice_id)
+    return screen(text, "comment", public_names=names)
 
 
 @transaction.atomic
@@ -401,14 +404,16 @@ class ApprovalPreview:
     needs_override: bool
 
 
-def approval_preview(*, comment: Comment, redact_identifiers: bool) -> ApprovalPreview:
+def approval_preview(*, comment: Comment, redact_identifiers: bool, names: Sequence[str] | None = None) -> ApprovalPreview:
     """Return the text that approving would publish, re-screened (redacted first when asked)."""
     try:
-        result = comment_screening(comment.body, practice_id=comment.practice_id)
+        if names is None:
+            names = public_names(practice_id=comment.practice_id)
+        result = comment_screening(comment.body, practice_id=comment.practice_id, names=names)
         text = comment.body
         if redact_identifiers and result.identifiers:
             text = redact(comment.body, result.identifiers)
-            result = comment_screening(text, practice_id=comment.practice_id)
+            result = comment_screening(text, practice_id=comment.practice_id, names=names)
     except Exception as exc:  # never publish what could not be checked
         log.error("screening failed on comment %s (%s)", comment.pk, type(exc).__name__)
         raise InvalidInput("Screening is unavailable for this comment: it cannot be published now, only rejected.") \
@@ -425,10 +430,11 @@ def comment_approve(
     redact_identifiers: bool = False,
     override_reason: str = "",
     channel: str = "web",
+    names: Sequence[str] | None = None,
 ) -> Comment:
     """Publish a held comment: redacted when asked, never with identifiers, overrides stated."""
     comment = _lock(comment)
-    preview = approval_preview(comment=comment, redact_identifiers=redact_identifiers)
+    preview = approval_preview(comment=comment, redact_identifiers=redact_identifiers, names=names)
     if preview.needs_redaction:
         if redact_identifiers:
             raise Conflict("Identifiers remain after redaction; this comment cannot be published. Reject it.",
@@ -498,14 +504,18 @@ def comments_moderate_bulk(
     if action not in BULK_ACTIONS:
         raise InvalidInput("Choose approve, approve with redaction or reject.", field="action")
     outcome = BulkResult()
+    names: dict[int, list[str]] = {}  # the clinicians' public names, read once per practice
     for comment in comments:
+        if action != "reject" and comment.practice_id not in names:
+            names[comment.practice_id] = public_names(practice_id=comment.practice_id)
         try:
             with transaction.atomic():
                 if action == "reject":
                     comment_reject(moderator=moderator, comment=comment, channel=channel)
                 else:
                     comment_approve(moderator=moderator, comment=comment, redact_identifiers=action == "approve_redacted",
-                                    override_reason=override_reason, channel=channel)
+                                    override_reason=override_reason, channel=channel,
+                                    names=names[comment.practice_id])
         except BedsideError as exc:
             outcome.refused.append((comment.pk, exc.code))
         else:

@@ -216,6 +216,17 @@ def test_bulk_skips_what_the_rules_refuse(submit: Callable[..., Comment], maya: 
     assert AuditEvent.objects.filter(action="comment.reject").count() == 2
 
 
+def test_bulk_reads_the_clinicians_names_once_per_practice(submit: Callable[..., Comment], maya: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    held = [submit(f"{PHONE_TEXT} ({n})", email=f"s{n}@example.org") for n in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        outcome = services.comments_moderate_bulk(moderator=maya, comments=held, action="approve_redacted", override_reason="")
+    assert len(outcome.done) + len(outcome.refused) == 3
+    assert sum("accounts_clinicianprofile" in q["sql"] for q in queries.captured_queries) == 1
+
+
 @pytest.mark.parametrize("name", ["Sam 555-201-7788", "sam@example.org", "Sam https://x.example"])
 def test_contact_details_in_the_name_are_refused(article: Article, name: str) -> None:
     with pytest.raises(InvalidInput) as refused:
