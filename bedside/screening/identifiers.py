@@ -908,8 +908,6 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
     if not text:
         return []
     found = _rule_found(text, clinical)
-    if not clinical:
-        found = [f for f in found if not (f[2] in ("LOCATION", "NAME") and _is_nation(text[f[0] : f[1]]))]
     if model:
         for start, end, category in ner.predict(text):
             span = text[start:end]
@@ -919,12 +917,12 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
                 continue  # the gold standard's ages are over 89 only
             if category == "DATE" and not clinical and _BARE_DATE.fullmatch(span.strip()):
                 continue  # a year, decade, month or weekday alone identifies nobody (see above)
-            if category in ("LOCATION", "NAME") and not clinical and _is_nation(text[start:end]):
-                continue
             if category == "NAME":
                 start, end = _trim_name(text, start, end)
             if start < end:
                 found.append((start, end, category, 9))
+    if not clinical:  # a country, language or nationality, from either reader (see _NATIONS)
+        found = [f for f in found if not (f[2] in ("LOCATION", "NAME") and _is_nation(text[f[0] : f[1]]))]
     return _resolve(found)
 
 
