@@ -121,9 +121,15 @@ COMMENTS_EXT = Path(__file__).resolve().parent / "data" / "comments_ext.jsonl"
 COMMENTS_Q = Path(__file__).resolve().parent / "data" / "comments_q.jsonl"
 COMMENTS_Y = Path(__file__).resolve().parent / "data" / "comments_y.jsonl"
 COMMENTS_B = Path(__file__).resolve().parent / "data" / "comments_b.jsonl"
-COMMENT_FILES = (COMMENTS, COMMENTS_EXT, COMMENTS_Q, COMMENTS_Y, COMMENTS_B)
+# three more (sixth round): patient support groups and neighbourhood boards (f), comments under
+# health videos and news pieces (t), letters to ask-the-doctor columns and Q&A sites (k)
+COMMENTS_F = Path(__file__).resolve().parent / "data" / "comments_f.jsonl"
+COMMENTS_T = Path(__file__).resolve().parent / "data" / "comments_t.jsonl"
+COMMENTS_K = Path(__file__).resolve().parent / "data" / "comments_k.jsonl"
+COMMENT_FILES = (COMMENTS, COMMENTS_EXT, COMMENTS_Q, COMMENTS_Y, COMMENTS_B, COMMENTS_F, COMMENTS_T, COMMENTS_K)
 COMMENT_AUTHORS = ("first author", "second author", "third author (health Q&A)", "fourth author (health Q&A)",
-                   "fifth author (blog and news comments)")
+                   "fifth author (blog and news comments)", "sixth author (patient groups)",
+                   "seventh author (video and news comments)", "eighth author (ask-the-doctor letters)")
 
 
 @dataclass
