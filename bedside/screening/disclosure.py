@@ -43,7 +43,7 @@ CONDITION = (
     r"adhd|add|autism|autistic|bipolar|schizophreni\w*|eating disorder|anorexia|bulimia|insomnia|sleep apnea|"
     r"apnea|thyroid|hypothyroid\w*|hyperthyroid\w*|hashimoto'?s|graves|pcos|endometriosis|infertility|menopause|"
     r"perimenopause|pregnan\w*|miscarriages?|preeclampsia|gestational|anemia|anaemia|sickle cell|hemophilia|"
-    r"psoriasis|eczema|acne|rosacea|allerg\w*|obes\w*|overweight|neuropathy|sciatica|herniated disc|"
+    r"pots|ehlers[\s-]danlos|eds|mcas|me/cfs|chronic fatigue|psoriasis|eczema|acne|rosacea|allerg\w*|obes\w*|overweight|neuropathy|sciatica|herniated disc|"
     r"back pain|chronic pain|pain|glaucoma|cataracts?|macular degeneration|tinnitus|hearing loss|vertigo|"
     r"passed out|fainted|collapsed|unresponsive|not breathing|isn'?t waking up|won'?t wake up|"
     r"cold sores?|canker sores?|sores|warts|nicu|picu|premature|preemie|born early|"
@@ -170,7 +170,12 @@ _DISCLOSURE = [
     rf"\b{MY_REL}\s+(?:passed\s+away|died|is\s+dying|was\s+hospitali[sz]ed|is\s+in\s+(?:the\s+)?(?:hospital|icu|hospice|rehab)|is\s+on\s+(?:oxygen|dialysis|a\s+ventilator))",
     r"\b(?:as\s+a|i'?m\s+a|i\s+am\s+a)\s+(?:type\s+[12]\s+)?(?:diabetic|cancer\s+survivor|breast\s+cancer\s+survivor|survivor|heart\s+patient|transplant\s+(?:patient|recipient)|t1d|t2d|celiac|asthmatic|epileptic|recovering\s+alcoholic|recovering\s+addict)\b",
     # forum shorthand: "post-hysterectomy here", "T2 here", "back pain guy here", "IBS girl here"
-    rf"\bpost-?(?:op|surgery|partum|stroke|transplant|chemo|\w+ectomy|\w+plasty|\w+otomy)\s+here\b|\b(?:type\s?[12]|t[12]d?|diabetic|asthmatic|epileptic|celiac|coeliac|bipolar|pre-?diabetic|insulin[\s-]dependent)\s+here\b|\b(?:{CONDITION})\s+(?:guy|gal|girl|lady|man|woman|mom|mum|dad|patient|sufferer|warrior|survivor)\s+here\b",
+    rf"\bpost[\s-]?(?:op|surgery|partum|stroke|transplant|chemo|c-?section|\w+ectomy|\w+plasty|\w+otomy)\s+(?:(?:mama|mum|mom|dad|girl|guy|lady|gal|patient|person)\s+)?here\b|\b(?:type\s?[12]|t[12]d?|diabetic|asthmatic|epileptic|celiac|coeliac|bipolar|pre-?diabetic|insulin[\s-]dependent)\s+here\b|\b(?:{CONDITION})\s+(?:guy|gal|girl|lady|man|woman|mom|mum|dad|patient|sufferer|warrior|survivor)\s+here\b",
+    # a sentence that opens on the writer's own condition or history, subject left out: "Gestational
+    # diabetic this time round", "3 weeks out from ACL surgery", "Three miscarriages and …"
+    r"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:gestational|type\s?[12]|t[12]d?|pre-?|newly|lifelong|insulin[\s-]dependent)\s*(?:diabetic|asthmatic|epileptic)\b"
+    r"|(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:\d+|a|one|two|three|four|five|six|a\s+few)\s+(?:days?|weeks?|months?|wks?)\s+(?:out\s+from|post-?op\s+from|after|since)\s+(?:my\s+|an?\s+|the\s+)?(?:[\w-]+\s+){0,2}(?:surgery|op|operation|replacement|repair|reconstruction|transplant|bypass|c-?section|\w+ectomy|\w+plasty)\b"
+    r"|(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:two|three|four|five|six|\d+)\s+(?:miscarriages|surgeries|operations|strokes|heart\s+attacks|c-?sections|concussions|rounds\s+of\s+(?:chemo|ivf|radiation)|knee\s+surgeries|back\s+surgeries)\b",
     # "had both knees done", "my wife has her knee scoped", "got my cataracts removed"
     r"\b(?:had|got|getting|having|has|have|gets)\s+(?:(?:my|both|her|his|their|a|an|the|two|new)\s+){1,2}(?:\w+\s+)?(?:knees?|hips?|shoulders?|eyes?|teeth|back|gallbladder|tonsils|appendix|cataracts?|bunions?|heart\s+valve|valve|stent|acl|meniscus|rotator\s+cuff|carpal\s+tunnel|wisdom\s+teeth)\s+(?:done|replaced|scoped|fixed|out|removed|repaired|operated\s+on|redone|drained|lasered)\b",
     # "I'm 3 weeks out" (after an operation), "she's two days post-op"
@@ -200,6 +205,7 @@ _ADVICE = [
     r"\b(?:i'?m|im|i\s+am)\s+(?:wondering|not\s+sure|unsure|confused|worried)\s+(?:if|whether|what|how|about)\s+(?:i|my|it'?s|this\s+is)\b(?=[^.!]*(?:\?|should|need|normal|ok|okay|safe))",
     r"\bhow\s+(?:do|can|should)\s+i\s+(?:know|tell)\s+if\s+(?:i|my)\b",
     r"\b(?:anything|something)\s+(?:i|we)\s+can\s+(?:do|take|try)\b",
+    r"\b(?:what|which)\s+(?:\w+\s+){0,3}(?:would|do|could|should)\s+(?:you|u)\s+(?:recommend|suggest|advise)\s+for\s+(?:me|my|us|our|him|her)\b",
     r"\bam\s+i\s+(?:allowed|able|ok|okay|safe|supposed)\s+to\b",
     r"\bwhat\s+(?:else\s+)?(?:can|could|should)\s+(?:i|we)\s+(?:do|take|try|ask|eat)\b",
     # "does this apply to me?", "is surgery my only option now?"
@@ -209,8 +215,8 @@ _ADVICE = [
 # --- spam and promotion -------------------------------------------------------------------
 _SPAM = [
     r"\b(?:buy|order|purchase|shop)\s+(?:now|today|here|online|cheap|discount\w*|generic|real|original|without\s+(?:a\s+)?prescription|it\s+(?:here|now|at|from|on))\b",
-    r"\b(?:working|work)\s+from\s+(?:home|your\s+phone)\b(?=[^.]*(?:\$|earn|made|make|income|profile|link|dm|click))|\b(?:cheap|discount(?:ed)?)\s+(?:\w+\s+)?(?:pills|meds|medications?|drugs|viagra|cialis|supplements?|deals?|rx|prescriptions?|generics?)|\b(?:no\s+prescription|without\s+(?:a\s+)?prescription|rx\s+free|overnight\s+shipping|free\s+shipping|lowest\s+prices?|best\s+prices?|huge\s+discount|\d+%\s+off|limited\s+offer|limited\s+time|special\s+offer|act\s+now|order\s+now|click\s+here|click\s+(?:the|my)\s+link|link\s+in\s+(?:my\s+)?bio|visit\s+(?:my|our)\s+(?:site|website|page|store|shop|blog|channel)|check\s+out\s+my\s+(?:site|website|page|store|shop|blog|channel|profile|link)|subscribe\s+to\s+my|follow\s+me\s+(?:on|at)|dm\s+me|message\s+me\s+on\s+(?:whatsapp|telegram|instagram|ig)|whats\s?app\s*(?:me|\+|:|number|\d)|telegram\s*[:@]|contact\s+(?:dr\.?\s+\w+|him|her|them)\s+(?:on|via|through|at)\s+(?:whatsapp|email|telegram))\b",
-    r"\b(?:viagra|cialis|levitra|kamagra|tramadol\s+online|xanax\s+online|oxy\w*\s+online|phentermine|casino|poker|slots?\s+online|betting|bet365|lottery|sweepstakes|porn|xxx|escort|dating\s+site|hot\s+singles|replica|rolex|payday\s+loans?|loans?\s+(?:online|fast|approved)|credit\s+repair|forex|crypto\w*|bitcoin|btc|ethereum|nft|binary\s+options?|trading\s+(?:platform|signals|account|expert)|investment\s+(?:platform|opportunity|plan)|passive\s+income|make\s+money|earn\s+(?:\$|money|cash|\d)|\$\d[\d,]*\s+(?:a|per)\s+(?:day|week|month|hour)|work\s+from\s+home|wfh\s+job|mlm|seo\s+(?:services?|expert|agency)|backlinks?|guest\s+posts?|link\s+building|rank\s+(?:#?1|higher|first)\s+on\s+google|increase\s+your\s+(?:traffic|rankings?)|web\s+traffic)\b",
+    r"\b(?:working|work)\s+from\s+(?:home|your\s+phone)\b(?=[^.]*(?:\$|earn|made|make|income|profile|link|dm|click))|\b(?:cheap|discount(?:ed)?)\s+(?:\w+\s+)?(?:pills|meds|medications?|drugs|viagra|cialis|supplements?|deals?|rx|prescriptions?|generics?)|\b(?:no\s+prescription|without\s+(?:a\s+)?prescription|rx\s+free|overnight\s+shipping|free\s+shipping|lowest\s+prices?|best\s+prices?|huge\s+discount|\d+%\s+off|limited\s+offer|limited\s+time|special\s+offer|act\s+now|order\s+now|click\s+here|click\s+(?:the|my)\s+link|(?:link|links|info)\s+in\s+(?:my\s+)?(?:bio|profile|description)|book\s+(?:online|now)(?:\s+today)?|visit\s+(?:my|our)\s+(?:site|website|page|store|shop|blog|channel)|check\s+out\s+my\s+(?:site|website|page|store|shop|blog|channel|profile|link)|subscribe\s+to\s+my|follow\s+me\s+(?:on|at)|dm\s+me|message\s+me\s+on\s+(?:whatsapp|telegram|instagram|ig)|whats\s?app\s*(?:me|\+|:|number|\d)|telegram\s*[:@]|contact\s+(?:dr\.?\s+\w+|him|her|them)\s+(?:on|via|through|at)\s+(?:whatsapp|email|telegram))\b",
+    r"\b(?:viagra|cialis|levitra|kamagra|tramadol\s+online|xanax\s+online|oxy\w*\s+online|phentermine|casino|poker|slots?\s+online|betting|bet365|lottery|sweepstakes|porn|xxx|escort|dating\s+site|hot\s+singles|replica|rolex|payday\s+loans?|loans?\s+(?:online|fast|approved)|credit\s+repair|forex|crypto\w*|bitcoin|btc|ethereum|nft|binary\s+options?|trading\s+(?:platform|signals|account|expert)|investment\s+(?:platform|opportunity|plan)|passive\s+income|make\s+money|earn\s+(?:\$\s?\d[\d,.]*k?|money|cash|\d[\d,.]*k?)|\$\d[\d,]*\s+(?:a|per)\s+(?:day|week|month|hour)|work\s+from\s+home|wfh\s+job|mlm|seo\s+(?:services?|expert|agency)|backlinks?|guest\s+posts?|link\s+building|rank\s+(?:#?1|higher|first)\s+on\s+google|increase\s+your\s+(?:traffic|rankings?)|web\s+traffic)\b",
     r"\b(?:miracle|secret|natural|herbal|100%\s+natural|guaranteed|proven|instant|permanent)\s+(?:cure|remedy|treatment|solution|pills?|formula|supplement|weight\s+loss|fat\s+burner|herbs?)\b|\b(?:cured|cure|reverse[sd]?|eliminate[sd]?|got\s+rid\s+of|heal(?:ed|s)?)\s+(?:my\s+|your\s+|his\s+|her\s+)?(?:diabetes|cancer|herpes|hiv|hpv|arthritis|high\s+blood\s+pressure|hypertension|it|them)\s+(?:in\s+(?:just\s+)?\d+\s+(?:days?|weeks?)|naturally|permanently|for\s+good|completely|with\s+(?:this|these|his|her|dr\.?\s*\w+|herbs?|herbal))\b|\bdr\.?\s+\w+\s+(?:herbal|spell|remedy|medicine)|\bspell\s*caster\b|\bherbal\s+(?:doctor|medicine|remedy|cure)\b",
     # marketing cues that are spam whatever the product: scarcity, secret formulas, paid-for help
     r"\blimited\s+(?:bottles|stock|supply|spots|quantities|units|time\s+only)\b|\b(?:only\s+)?\d+\s+(?:bottles|spots|units)\s+left\b|\b(?:bottles|spots|stock)\s+(?:are\s+)?(?:left|running\s+out|selling\s+out)\b"
@@ -265,7 +271,19 @@ def _explode(patterns: list[str]) -> list[str]:
 _SPAM_LEXICON = _Lexicon(_explode(_SPAM[:_PROMOTION_LABELS]))
 _PROMOTION_LEXICON = _Lexicon(_SPAM[_PROMOTION_LABELS:])
 LEXICONS = (_DISCLOSURE_LEXICON, _ADVICE_LEXICON, _SPAM_LEXICON, _PROMOTION_LEXICON)
-_MONEY = re.compile(r"\$\s?\d[\d,]*(?:\.\d+)?k?\s+(?:a|per|every|each)\s+(?:day|week|month|hour)\b", re.IGNORECASE)
+# earnings on offer ("$500 a day", "$5000 weekly", "$500/day"), not a price paid ("insulin costs $300 a month")
+_MONEY = re.compile(
+    r"\b(?:earn\w*|make|making|made|income|profit\w*|paid|pays?|returns?)\s+(?:up\s+to\s+|over\s+|about\s+)?\$\s?\d[\d,]*(?:\.\d+)?k?"
+    r"(?:\s*/\s*(?:day|week|month|hr|hour|wk)|\s+(?:a|per|every|each)\s+(?:day|week|month|hour)|\s+(?:daily|weekly|monthly))?"
+    r"|\$\s?\d[\d,]*(?:\.\d+)?k?(?:\s*/\s*(?:day|week|wk)|\s+(?:a|per|every|each)\s+(?:day|week)|\s+(?:daily|weekly))\b(?=[^.]*\b(?:home|earn\w*|income|join|click|dm|link|profile|bitcoin|crypto|invest\w*)\b)",
+    re.IGNORECASE,
+)
+# a promo code in capitals ("code HEAL20"), and a shortened link with no scheme ("bit.ly/x")
+_PROMO_CODE = re.compile(r"\b(?i:code|coupon)\s*:?\s*[A-Z][A-Z0-9]{2,}\b")
+_SHORT_LINK = re.compile(r"\b(?:bit\.ly|tinyurl\.com|goo\.gl|t\.me|wa\.me|cutt\.ly|rb\.gy|is\.gd|ow\.ly|shorturl\.at)/\S+", re.IGNORECASE)
+# with a link that is not a trusted resource, an invitation to follow it is promotion ("Visit
+# rankmedic.io", "order yours at …", "code HEAL"): the link alone is held as an identifier
+_LINK_CUE = re.compile(r"\b(?:visit|order|buy|shop|book|click|sign\s+up|join|download|get\s+(?:yours|it|them|started)|we\s+(?:offer|provide|sell|rank|help))\b", re.IGNORECASE)
 _URLISH = re.compile(r"https?:|www\.|\.(?:com|net|org|info|biz|io|co|shop|store|xyz|top|online|site|ru|cn)\b", re.IGNORECASE)
 # third-person generic wording that a relative pattern can catch by accident ("he or she", "his or her")
 # Fallback for disclosures the patterns above do not spell out ("Three years cancer free", "Me
@@ -282,7 +300,7 @@ _HEALTH_TERM = re.compile(
     _FLAGS,
 )
 _ONLY_READING = re.compile(
-    r"\b(?:i|we|i'?ve|i'?d|we'?ve|we'?d|i'?m)\s+(?:[\w']+\s+)?(?:learn\w*|read|reading|remember\w*|recall\w*|love[ds]?|lik\w+|enjoy\w*|appreciat\w*|think|thought|agree|disagree|wonder\w*|hope|wish|found|shar\w+|know|knew|had\s+no\s+idea|never\s+knew|heard|saw|watch\w*|want\s+to\s+(?:know|learn|understand)|would\s+love|'d\s+love|recommend|bookmark\w*|print\w*|sent|forward\w*|am\s+(?:glad|happy|grateful|so\s+glad)|was\s+surprised|teach|taught|study|studied|work|worked|volunteer\w*)\b"
+    r"\b(?:i|we|i'?ve|i'?d|we'?ve|we'?d|i'?m)\s+(?:[\w']+\s+)?(?:learn\w*|understand\w*|read|reading|remember\w*|recall\w*|love[ds]?|lik\w+|enjoy\w*|appreciat\w*|think|thought|agree|disagree|wonder\w*|hope|wish|found|shar\w+|know|knew|had\s+no\s+idea|never\s+knew|heard|saw|watch\w*|want\s+to\s+(?:know|learn|understand)|would\s+love|'d\s+love|recommend|bookmark\w*|print\w*|sent|forward\w*|am\s+(?:glad|happy|grateful|so\s+glad)|was\s+surprised|teach|taught|study|studied|work|worked|volunteer\w*)\b"
     r"|^\s*(?:should|can|could|may|would|do|is\s+it\s+\w+\s+(?:for|if))\s+i\b(?!.*\b(?:my|our|me)\b)"
     r"|\b(?:my|our)\s+(?:book\s+club|class|students?|patients|clients|readers|community|church|school|team|group|friends)\b"
     # speaking from one's job: "as a nurse for 20 years I can say…", "I'm a pharmacist and I'd add…"
@@ -324,7 +342,7 @@ _CONTEXTUAL_ADVICE = re.compile(
 )
 _PET = re.compile(
     r"(?:my|our|the)\s+(?:(?:old|young|little|senior|elderly|new|rescue|\d+[\s-]*(?:year|yr)[\s-]*old)\s+)?"
-    r"(?:dogs?|cats?|pupp(?:y|ies)|pups?|kitt(?:en|y)s?|pets?|horses?|pony|parrots?|birds?|rabbits?|bunny|hamsters?|guinea\s+pigs?)\b",
+    r"(?:dogs?|cats?|pupp(?:y|ies)|pups?|kitt(?:en|y)s?|pets?|horses?|pony|parrots?|birds?|rabbits?|bunny|hamsters?|guinea\s+pigs?|vets?|veterinarian)\b",
     _FLAGS,
 )
 _GENERIC = re.compile(r"\b(?:he\s+or\s+she|she\s+or\s+he|his\s+or\s+her|her\s+or\s+his|he/she|s/he|his/her)\b", _FLAGS)
@@ -347,6 +365,8 @@ def signals(text: str) -> list[tuple[str, int, int]]:
             found.append((label, start, end))
     if "$" in norm:
         found.extend(("spam", m.start(), m.end()) for m in _MONEY.finditer(norm))
+    found.extend(("promotion", m.start(), m.end()) for m in _PROMO_CODE.finditer(norm))
+    found.extend(("spam", m.start(), m.end()) for m in _SHORT_LINK.finditer(norm))
     if _stuffed(words):
         found.append(("spam", 0, len(norm)))
     if not any(f[0] in ("health_disclosure", "spam", "promotion") for f in found):
@@ -358,7 +378,7 @@ def signals(text: str) -> list[tuple[str, int, int]]:
         for match in _SHOP_URL.finditer(norm):
             if not _REPUTABLE.search(match.group()):
                 found.append(("spam", match.start(), match.end()))
-        if len(urls) >= 3 or (urls and any(f[0] in ("spam", "promotion") for f in found)):
+        if len(urls) >= 3 or (urls and (any(f[0] in ("spam", "promotion") for f in found) or _LINK_CUE.search(norm) or _stuffed(words, any_word=True))):
             found.extend(("spam", m.start(), m.end()) for m in urls)
     return _dedupe(found)
 
@@ -366,9 +386,10 @@ def signals(text: str) -> list[tuple[str, int, int]]:
 _COMMERCE = frozenset({"buy", "cheap", "best", "reviews", "review", "order", "price", "prices", "discount", "online", "shop", "sale", "deal", "deals"})
 
 
-def _stuffed(words: list[tuple[int, str]]) -> bool:
+def _stuffed(words: list[tuple[int, str]], *, any_word: bool = False) -> bool:
     """Keyword stuffing: a product word repeated through a short text full of shopping words
-    ("best keto gummies 2024 keto gummies reviews buy keto gummies cheap")."""
+    ("best keto gummies 2024 keto gummies reviews buy keto gummies cheap"); with ANY_WORD (the
+    text also carries a link) the repetition alone ("knee pain relief … knee pain cure site.com")."""
     if len(words) < 6:
         return False
     counts: dict[str, int] = {}
@@ -377,7 +398,7 @@ def _stuffed(words: list[tuple[int, str]]) -> bool:
             counts[word] = counts.get(word, 0) + 1
     top = max(counts.values(), default=0)
     shopping = sum(1 for _, word in words if word in _COMMERCE)
-    return top >= 3 and top / len(words) >= 0.15 and shopping >= 2
+    return top >= 3 and top / len(words) >= 0.15 and (shopping >= 2 or (any_word and top / len(words) >= 0.25))
 
 
 def _is_question(text: str, start: int, end: int) -> bool:

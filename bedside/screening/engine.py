@@ -116,7 +116,7 @@ _TARGETS: list[tuple[str, str, str, bool]] = [
     ("suicidal", rf"(?:do{NT}|don'?t|dont|no\s+longer)\s+(?:really\s+)?(?:want|wanna|wish)\s+(?:to\s+)?(?:live|be\s+alive|be\s+here|exist|wake\s+up|keep\s+living|go\s+on|be\s+around)", EMERGENCY, True),
     ("suicidal", r"(?:better\s+off\s+(?:dead|without\s+me|if\s+i\s+(?:was|were)(?:n'?t|\s+not)\s+(?:here|around|alive)|if\s+i\s+died)|(?:rather|better)\s+be\s+dead|deserve\s+to\s+die)", EMERGENCY, True),
     ("suicidal", r"(?:no|any|what'?s\s+the)\s+(?:reason|point|purpose)\s+(?:to|in|of)\s+(?:live|living|go\s+on|going\s+on|being\s+(?:here|alive)|life|anything\s+any\s?more)", EMERGENCY, True),
-    ("suicidal", rf"(?:don'?t|dont|do{NT}|can'?t|cant)\s+see\s+(?:the|a|any)\s+point\s*(?:anymore|any\s+more|(?:in|of|to)\s+(?:anything|living|life|going\s+on|carrying\s+on|being\s+here|trying|any\s+of\s+it))", EMERGENCY, True),
+    ("suicidal", rf"(?:don'?t|dont|do{NT}|can'?t|cant)\s+see\s+(?:the|a|any)\s+point\s*(?:anymore|any\s+more|(?:in|of|to)\s+(?:anything|living|life|going\s+on|carrying\s+on|being\s+here|trying|any\s+of\s+it|waking\s+up|getting\s+up))", EMERGENCY, True),
     ("suicidal", r"(?:planning|planned|plan|thinking\s+about|figured\s+out|worked\s+out|decided)\s+(?:how|when|where)\s+(?:to|i(?:'?m|\s+am|'?ll|\s+will)?\s+(?:going\s+to\s+)?)\s*(?:do\s+it|end\s+it|go|kill|die|take\s+(?:them|the\s+pills)|jump)", EMERGENCY, True),
     # asking how much it takes to die is asking how, whoever it is "for"
     ("suicidal", r"(?:lethal|fatal|deadly|killing)\s+(?:dose|amount|overdose)(?!\s+(?:of\s+)?(?:caffeine|coffee|energy\s+drinks?|water|salt|sugar|vitamins?|nutmeg|chocolate|alcohol|radiation)\b)|how\s+(?:many|much)\s+(?:\w+\s+){0,4}?(?:does\s+it|would\s+it|will\s+it|would\s+i|do\s+i|should\s+i|to)\s+(?:take|need|have\s+to\s+take)\s+(?:\w+\s+){0,2}?(?:to\s+)?(?:die|not\s+wake\s+up|never\s+wake\s+up|kill|end\s+it|od|overdose)\b|(?:go\s+to\s+sleep|fall\s+asleep|sleep)\s+and\s+(?:not|never)\s+wake\s+up|(?:don'?t|dont|do\s+not)\s+want\s+to\s+wake\s+up", EMERGENCY, True),
@@ -124,7 +124,7 @@ _TARGETS: list[tuple[str, str, str, bool]] = [
     ("suicidal", r"(?:(?:can'?t|can\s+not)|cannot|cant)\s+(?:go\s+on|keep\s+going|keep\s+living|do\s+(?:this|it|life)\s+any\s?more|take\s+(?:it|this|life)\s+any\s?more|live\s+like\s+this)", EMERGENCY, True),
     ("suicidal", r"(?:tired|sick)\s+of\s+(?:living|being\s+alive|life|existing|being\s+here)|done\s+with\s+(?:life|living|everything|it\s+all)|give\s+up\s+on\s+(?:life|living|everything)", EMERGENCY, True),
     ("suicidal", r"(?:no\s*one|nobody|none\s+of\s+them)\s+(?:would|will|'?d)\s+(?:even\s+)?(?:miss\s+me|notice\s+me|(?:notice|care)\s+(?:if|when|that)\s+i)|(?:world|everyone|everybody|family|they|kids)\s+(?:would|will|'?d)\s+be\s+(?:better|happier)\s+(?:off\s+)?without\s+me|(?:a|such\s+a|just\s+a)\s+burden\s+(?:to|on)\s+(?:every\w*|my\s+family|them|all)", EMERGENCY, True),
-    ("suicidal", r"(?:i\s+have|i'?ve\s+got|i\s+made|i'?m\s+making|i\s+got)\s+a\s+plan(?=\s*(?:[.!,;]|$|and\s+(?:i|the)|to\s+(?:end|kill|do\s+it|die|take\s+my|overdose|hang|jump|shoot)|for\s+(?:how|when)))|(?:wrote|written|writing|left)\s+(?:a|my)\s+(?:suicide\s+)?(?:note|goodbye\s+letter)|said\s+(?:my\s+goodbyes|goodbye\s+to\s+(?:every\w*|all\s+of\s+you|the\s+world))|saying\s+goodbye\s+to\s+every\w*|giving\s+away\s+my\s+(?:stuff|things|belongings)|this\s+is\s+(?:my\s+)?(?:goodbye|my\s+last\s+message)(?=\s*(?:[.!]|$))|won'?t\s+be\s+(?:here|around)\s+(?:much\s+longer|for\s+(?:much\s+)?long)", EMERGENCY, True),
+    ("suicidal", r"(?:i\s+have|i'?ve\s+got|i\s+made|i'?m\s+making|i\s+got)\s+a\s+plan(?=\s*(?:[.!,;]|$|and\s+(?:i|the)|to\s+(?:end|kill|do\s+it|die|take\s+my|overdose|hang|jump|shoot)|for\s+(?:how|when)))|(?:wrote|written|writing|left)\s+(?:a|my)\s+(?:suicide\s+)?(?:note|goodbye\s+letter)|said\s+(?:my\s+goodbyes|goodbye\s+to\s+(?:every\w*|all\s+of\s+you|the\s+world))|saying\s+goodbye\s+to\s+every\w*|giving\s+(?:away\s+my\s+(?:stuff|things|belongings)|my\s+(?:stuff|things|belongings)\s+away)|this\s+is\s+(?:my\s+)?(?:goodbye|my\s+last\s+message)(?=\s*(?:[.!]|$))|won'?t\s+be\s+(?:here|around)\s+(?:much\s+longer|for\s+(?:much\s+)?long)", EMERGENCY, True),
     ("suicidal", rf"(?:stockpil\w*|saving\s+up|hoarding|collecting)\s+(?:my\s+|all\s+my\s+)?(?:pills|meds|medication|tablets)|(?:bought|got|have|loaded)\s+a\s+(?:rope|gun)\s+to\s+(?:end|kill|use\s+on\s+myself|do\s+it)|(?:jump|jumping)\s+(?:off|in\s+front\s+of)\s+(?:a|the)\s+(?:bridge|building|roof|train|car|cliff)|slit\s+(?:my\s+)?wrists?|noose|hang\s+myself|overdose\s+on\s+purpose|thoughts?\s+of\s+(?:dying|death|ending\s+it|killing\s+{ME}|not\s+being\s+here)|(?:want|wanting|wanna|urges?|urge)\s+to\s+(?:cut|hurt|harm|burn)\s+{ME}|urges?\s+to\s+(?:cut|self[\s-]?harm)", EMERGENCY, True),
     ("suicidal", rf"(?:wants?|wanted|wanting|going|trying|tried|threaten\w*)\s+to\s+(?:die|kill\s+(?:him|her|them)sel(?:f|ves)|end\s+(?:his|her|their)\s+(?:own\s+)?life|take\s+(?:his|her|their)\s+(?:own\s+)?life)|(?:sleep|go\s+to\s+sleep|fall\s+asleep)\s+and\s+(?:never|not)\s+wake\s+up|(?:don'?t|dont|do\s+not)\s+know\s+(?:if|how|whether)\s+(?:i\s+can|much\s+longer\s+i\s+can)\s+(?:go\s+on|keep\s+going|keep\s+living|do\s+this|hold\s+on|survive)|(?:everything|life|living)\s+(?:feels|is|seems)\s+(?:so\s+|completely\s+)?pointless|(?:would|will|does|do)\s+(?:anyone|anybody)\s+(?:even\s+)?(?:care|notice|miss\s+me)\s+if\s+i\s+(?:died|was\s+gone|disappeared|killed\s+{ME}|wasn'?t\s+here)|(?:pain|it|everything)\s+to\s+stop\s+forever|(?:telling|told|tell|tells)\s+me\s+to\s+(?:kill|hurt|harm|cut)\s+{ME}|(?:cutting|slicing)\s+(?:my|his|her|their)\s+(?:arms?|wrists?|thighs?|legs)", EMERGENCY, True),
     ("self_harm", rf"self[\s-]?harm\w*|self[\s-]?injur\w*|(?:been|started|keep|kept|i'?m|am)\s+(?:cutting|burning|hurting|harming|scratching)\s+{ME}|(?:started|been)\s+cutting\s+again|relapsed\s+(?:on|with)\s+(?:cutting|self\s?harm)", EMERGENCY, True),
@@ -377,7 +377,8 @@ _GENERAL_CUE = re.compile(
     r"\b(?:how\s+(?:do|does|can|could|would|should|is|are)\s+(?:you|one|people|parents|someone|a\s+person|the\s+body|doctors|they)|"
     r"what\s+(?:is|are|causes|happens|counts|should\s+(?:parents|people|you|one)|do\s+(?:you|doctors|people))|"
     r"how\s+(?:is|are)\s+(?:\w+\s+){1,3}?(?:treated|diagnosed|prevented|caused|spread|transmitted|managed|tested|recognised|recognized)|"
-    r"can\s+(?:you|one|people|a\s+person)|is\s+it|are\s+there|why\s+(?:do|does|is|are)|difference\s+between|"
+    r"can\s+(?:you|one|people|a\s+person)|is\s+it|are\s+there|is\s+there\s+any\s+truth|is\s+(?:that|this)\s+(?:actually\s+|really\s+|even\s+)?(?:true|a\s+myth|outdated|real)|"
+    r"(?:old\s+wives'?\s+tale|myth|outdated|any\s+truth|science\s+(?:to|behind)\s+it)|why\s+(?:do|does|is|are)|difference\s+between|"
     r"(?:signs?|symptoms?|causes?|risk)\s+of|in\s+general|people|everyone|everybody|parents?'?s?|kids'|children|"
     r"(?:the|this|your)\s+(?:article|section|post|piece|bit|video)|who\s+wrote)\b",
     re.I,
@@ -448,7 +449,11 @@ _VOCATIVE = re.compile(
     r"hey|dear|bravo|kudos|done|agree|agreed|cheers|sir|madam)\W+(?:\w+\W+){0,5}?|@)\s*(?:dr|doctor)\.?\s*$",
     re.I,
 )
-_WORK_OF = re.compile(r"['’]s\s+(?:\w+\s+)?(?:article|articles|post|posts|piece|video|videos|series|blog|work|writing|explanation|advice\s+column)\b", re.I)
+_WORK = r"(?:article|articles|post|posts|piece|video|videos|series|blog|work|writing|explanation|advice\s+column|column|columns|talk|talks|slides|lecture|webinar|podcast|book|channel|newsletter)"
+_WORK_OF = re.compile(rf"['’]s\s+(?:\w+\s+)?{_WORK}\b", re.I)
+_WORK_AFTER_POSSESSIVE = re.compile(rf"\s+(?:\w+\s+)?{_WORK}\b", re.I)
+# the author addressed first, then thanked: "Dr Okafor thanks for the talk", "Dr. Moreno - great piece"
+_THANKS_AFTER = re.compile(r"\s*[,!:—–-]?\s*(?:thanks?|thank\s+you|thx|ty|great|love|loved|brilliant|excellent|wonderful|bravo|kudos)\b", re.I)
 
 
 def _addresses_author(text: str, ident: Identifier) -> bool:
@@ -462,8 +467,12 @@ def _addresses_author(text: str, ident: Identifier) -> bool:
     title = _TITLED.search(before)
     if title is None:
         return False
-    opening = not text[: max(0, ident.start - 60) + title.start()].strip() and text[ident.end : ident.end + 1] == ","
-    return bool(opening or _VOCATIVE.search(before) or _WORK_OF.match(text, ident.end))
+    opening = not text[: max(0, ident.start - 60) + title.start()].strip() and (
+        text[ident.end : ident.end + 1] == "," or _THANKS_AFTER.match(text, ident.end) is not None
+    )
+    possessive = text[ident.start : ident.end].lower().replace("\u2019", "'").endswith("'s")
+    credited = _WORK_AFTER_POSSESSIVE.match(text, ident.end) if possessive else _WORK_OF.match(text, ident.end)
+    return bool(opening or _VOCATIVE.search(before) or credited)
 
 
 def _is_public_name(text: str, ident: Identifier, known: list[tuple[frozenset[str], str, str]]) -> bool:

@@ -401,6 +401,12 @@ _HOSPITAL_INITIALS = re.compile(r"\b(?:[A-Z]{1,4}MC|[A-Z]{0,2}GH)\b")
 # "from kernan ew", "at Lakeside ER": a place named before its emergency ward
 _PLACE_WARD = re.compile(r"\b(?:from|at|to)\s+(?:the\s+)?([A-Za-z][a-z]{2,}|[A-Z]{3,})\s+(?:ew|er|ed|e\.r\.|emergency)\b", re.I)
 _OF_PLACE = re.compile(r"\s+(?:of|from)\s+([A-Z][a-z]{3,}(?:\s+[A-Z][a-z]+)?)")
+# words that open a question or a sentence, capitalised there, never a place's first word
+_OPENERS = frozenset(
+    "do does did is are was were can could should would will may might must the a an my our your their his her its any "
+    "which what how why when where who if in at on for this that these those every all most some no not so and but or "
+    "also even just only".split()
+)
 _PLACE_WORDS = {"st", "saint", "mt", "mount", "holy", "sacred", "heart", "cross", "union", "mercy", "good", "samaritan", "providence", "grace", "hope", "children", "north", "south", "east", "west", "general", "memorial", "beach", "shore", "harbor", "square", "valley", "lake", "county", "city", "park"}
 # A place after a movement verb must look like a name: not a clinical or common word.
 _NOT_PLACE = set(
@@ -533,10 +539,10 @@ def _is_name_word(word: str, *, strength: int) -> bool:
     STRENGTH 1: after a relation or a conversational cue: a list name, or a word in title case
     that is not a common English word. STRENGTH 0: the bare lists.
     """
-    low = word.lower().strip("'")
+    low = word.lower().replace("\u2019", "'").strip("'")
     if low.endswith("'s"):
         low = low[:-2]
-    if not low or low in _STOP_CONTEXT:
+    if not low or low in _STOP_CONTEXT or _CONTRACTION.search(low):
         return False
     if strength >= 2:
         return low not in _TITLE_STOP  # right after "Dr." even "Foley" and "Lee" are names
@@ -551,6 +557,8 @@ def _is_name_word(word: str, *, strength: int) -> bool:
     return not _is_common(low) and len(low) > 2
 
 
+# a contraction is never a name ("the baby won't settle", "every coach I've had")
+_CONTRACTION = re.compile(r"(?:n't|'ve|'ll|'re|'m|'d)$|^(?:i|you|we|they|he|she|it|that|there|what|who)'", re.I)
 # Words after a title or relation that are not names ("Dr. aware", "son is", "wife and").
 _STOP_CONTEXT = set(
     """
@@ -811,6 +819,8 @@ def _places(text: str, present: frozenset[str], shouting: bool) -> list[tuple[in
             if low in _NOT_PLACE or low in _STOP_CONTEXT:
                 break
             if word[0].isupper() and not shouting:
+                if low in _OPENERS and _sentence_initial(text, match.start(1) + words[first - 1].start()):
+                    break  # capital only because it opens the sentence ("Do hospital sanitizers work?")
                 first -= 1
             elif not _is_common(low) or low in _PLACE_WORDS:
                 first -= 1
@@ -921,11 +931,18 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
                 start, end = _trim_name(text, start, end)
             if start < end:
                 found.append((start, end, category, 9))
-    if not clinical:  # a country, language or nationality, from either reader (see _NATIONS)
-        found = [f for f in found if not (f[2] in ("LOCATION", "NAME") and _is_nation(text[f[0] : f[1]]))]
+    if not clinical:
+        # a country, language or nationality, from either reader (see _NATIONS); a commenter's
+        # @handle, already public on the page ("@coinflip_nutrition it's not a coin toss")
+        handles = [m.span() for m in _HANDLE.finditer(text)] if "@" in text else []
+        found = [
+            f for f in found
+            if not (f[2] in ("LOCATION", "NAME") and (_is_nation(text[f[0] : f[1]]) or any(s <= f[0] and f[1] <= e for s, e in handles)))
+        ]
     return _resolve(found)
 
 
+_HANDLE = re.compile(r"(?<![\w.+-])@[A-Za-z0-9_.]+[A-Za-z0-9_]")
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[/-](\d{1,2})(?:[/-](\d{2,4}))?")
 _ANY = re.compile(r".+", re.S)
 _ORDINAL_NOUN = re.compile(r"\d{1,2}(?:st|nd|rd|th)\s+(?!of\b)[a-z]+", re.I)
@@ -938,6 +955,10 @@ def _model_span_ok(text: str, start: int, end: int, category: str, *, clinical: 
     ("FAIR", "GOOD", "has"). In comments a place is not dictionary words only either ("call the
     doctor"), and an ordinal before a noun is no date ("the 3rd paragraph", "a 2nd opinion")."""
     span = text[start:end]
+    if not any(c.isalnum() for c in span):
+        return False  # an emoji or a mark alone
+    if category == "NAME" and any(_CONTRACTION.search(w) for w in span.lower().replace("\u2019", "'").split()):
+        return False
     if category == "DATE" and not clinical and _ORDINAL_NOUN.match(text, start):
         return False
     if category == "DATE":

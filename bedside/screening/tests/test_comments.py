@@ -284,3 +284,73 @@ def test_speaking_from_ones_job_is_not_a_disclosure_but_ones_own_illness_is() ->
     assert screen("I'm a pharmacist and I'd add one thing: always bring an up-to-date medication list.",
                   "comment").decision == PUBLISH
     assert screen("As a nurse with lupus I know how hard flares are", "comment").health_disclosure
+
+
+@pytest.mark.parametrize("text", [
+    "Post c-section mum here and the no-lifting rule is impossible with a toddler.",
+    "Gestational diabetic again this pregnancy, the finger pricks never get easier.",
+    "Six weeks out from my hip replacement surgery and walking the dog again.",
+    "Two miscarriages and this is the first article that didn't make me feel blamed.",
+    "As someone with POTS, standing in a queue is my nightmare.",
+])
+def test_subject_less_openings_and_shorthand_are_disclosures(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.health_disclosure and result.decision == HOLD
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("reading this at 2am because the toddler won't sleep, great tips", []),
+    ("Every coach I've had said to ice it. Who's right?", []),
+    ("Great post. small typo in the 2nd paragraph 😅", []),
+    ("@fit_doc_fan it's not that simple, read the study", []),
+    ("Are hospital gowns really that hard to design?", []),
+    ("My son Jake won't take his inhaler at school", ["Jake"]),  # a name before a contraction still counts
+    ("Riverside Hospital staff were lovely to my dad", ["Riverside Hospital"]),
+])
+def test_contractions_emoji_handles_and_openers_are_not_identifiers(text: str, kept: list[str]) -> None:
+    assert [text[i.start : i.end] for i in screen(text, "comment").identifiers] == kept
+
+
+@pytest.mark.parametrize("text", [
+    "Dr Moreno thank you, the section on A1C finally made sense.",
+    "Dr. Okafor's talk at the library was the clearest thing I've heard on arthritis.",
+    "Dr Moreno's newsletter is the only one I actually open.",
+])
+def test_the_author_thanked_or_credited_is_not_an_identifier(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.identifiers == [] and result.decision == PUBLISH
+
+
+@pytest.mark.parametrize("text", [
+    "Is there any truth to the idea that cold weather gives you a cold? Always wondered.",
+    "Everyone at work says a fever should be starved, is that actually true?",
+])
+def test_myth_questions_are_general_not_urgent(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.urgency == "routine" and result.decision == PUBLISH
+
+
+@pytest.mark.parametrize("text", [
+    "Earn $3000 weekly from your kitchen table!! Join at bit.ly/easy-cash-now",
+    "Make $400/day from home, link in my profile",
+    "Tired of back pain? We offer custom orthotics shipped in 48h. Visit footfixpro.com",
+    "Best joint gummies 🔥 glucoflex-store.com code JOINT30",
+    "back pain back pain relief back pain cure back pain doctor back pain exercises spinefix.net",
+    "Bright Smile Dental offers free whitening this month, book online today!",
+])
+def test_links_with_a_call_to_action_and_earnings_are_spam(text: str) -> None:
+    assert screen(text, "comment").decision == REJECT
+
+
+def test_a_price_paid_is_not_spam_and_a_trusted_link_is_not_promotion() -> None:
+    assert screen("Insulin should never cost $300 a month in a rich country.", "comment").decision == PUBLISH
+    assert not screen("Visit cdc.gov for the current schedule, it's clearer than any blog.", "comment").spam
+
+
+def test_quiet_warning_signs_are_a_crisis() -> None:
+    result = screen("honestly I don't see the point in getting up anymore and I've been giving my stuff away", "comment")
+    assert result.crisis and result.decision == HOLD
+
+
+def test_asking_what_a_doctor_would_recommend_for_ones_child_is_an_advice_request() -> None:
+    assert screen("What screen time limit would you recommend for my kids? They're glued to tablets.", "comment").advice_request
