@@ -942,6 +942,8 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
     return _resolve(found)
 
 
+_DATE_WORD = re.compile(rf"\b(?:{_MONTHS}|{_WEEKDAYS}|today|yesterday|tomorrow|tonight|weekend|christmas|xmas|thanksgiving|easter|halloween|hanukk?ah|ramadan|eid|new\s+year)\b", re.I)
+_DIGITS = re.compile(r"\d")
 _HANDLE = re.compile(r"(?<![\w.+-])@[A-Za-z0-9_.]+[A-Za-z0-9_]")
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[/-](\d{1,2})(?:[/-](\d{2,4}))?")
 _ANY = re.compile(r".+", re.S)
@@ -961,6 +963,10 @@ def _model_span_ok(text: str, start: int, end: int, category: str, *, clinical: 
         return False
     if category == "DATE" and not clinical and _ORDINAL_NOUN.match(text, start):
         return False
+    if category == "DATE" and not clinical and not _DIGIT.search(span) and not _DATE_WORD.search(span):
+        return False  # in a comment a date has a number or a month, day or holiday ("just", "you're")
+    if category == "PHONE" and not clinical and len(_DIGITS.findall(span)) < 7:
+        return False  # a comment's phone number has seven digits or more ("before 2027")
     if category == "DATE":
         numeric = _NUMERIC_DATE.fullmatch(span)
         if numeric is None:

@@ -354,3 +354,18 @@ def test_quiet_warning_signs_are_a_crisis() -> None:
 
 def test_asking_what_a_doctor_would_recommend_for_ones_child_is_an_advice_request() -> None:
     assert screen("What screen time limit would you recommend for my kids? They're glued to tablets.", "comment").advice_request
+
+
+@pytest.mark.parametrize("text", [
+    "Whoever decided 'just lose weight' fixes chronic pain has never had chronic pain",
+    "lol 'ask your doctor' like I can get an appointment before 2031",
+    "Thank you for saying 'you're not lazy'. So many people need to hear it.",
+])
+def test_a_comment_date_needs_a_number_or_a_day_and_a_phone_seven_digits(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.identifiers == [] and result.decision == PUBLISH
+
+
+def test_real_dates_and_phones_in_comments_still_count() -> None:
+    text = "Got my booster on March 3rd, and the clinic line is 555-0199, it never answers"
+    assert {i.category for i in screen(text, "comment").identifiers} == {"DATE", "PHONE"}
