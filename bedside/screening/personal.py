@@ -17,7 +17,7 @@ How the engine uses it (`engine.screen`, kind "comment"):
   kept general ones published (docs/screening.md has the cross-validation table).
 
 Trained offline by `python -m bedside.screening.train personal` on the tuning parts of
-the five comment sets (data/comments*.jsonl; never their held-out parts) and shipped as
+the eight comment sets (data/comments*.jsonl; never their held-out parts) and shipped as
 `data/personal.crfsuite`. Without the file the patterns work alone.
 """
 

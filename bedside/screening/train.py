@@ -9,7 +9,7 @@ categories by `evaluate.GOLD_CATEGORY`. `--half tune` trains on the tune half on
 1, 5, 9, …) — what `make eval` does to score the check half; the shipped model uses `--half all`.
 
 `personal` (personal.py, data/personal.crfsuite): the comment classifier, trained on the tuning
-parts of the five comment sets (data/comments*.jsonl); ids starting with "ho-" (held out)
+parts of the eight comment sets (data/comments*.jsonl); ids starting with "ho-" (held out)
 are never read here.
 
 Both are deterministic: CRFsuite's L-BFGS with fixed regularisation, no random state.
