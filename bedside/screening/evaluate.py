@@ -126,10 +126,19 @@ COMMENTS_B = Path(__file__).resolve().parent / "data" / "comments_b.jsonl"
 COMMENTS_F = Path(__file__).resolve().parent / "data" / "comments_f.jsonl"
 COMMENTS_T = Path(__file__).resolve().parent / "data" / "comments_t.jsonl"
 COMMENTS_K = Path(__file__).resolve().parent / "data" / "comments_k.jsonl"
-COMMENT_FILES = (COMMENTS, COMMENTS_EXT, COMMENTS_Q, COMMENTS_Y, COMMENTS_B, COMMENTS_F, COMMENTS_T, COMMENTS_K)
+# and three more (seventh round): a hospital's Facebook page and a local paper's health column,
+# many writers with English as a second language (m); sports medicine and fitness (s); women's
+# health, fertility and mental health (w)
+COMMENTS_M = Path(__file__).resolve().parent / "data" / "comments_m.jsonl"
+COMMENTS_S = Path(__file__).resolve().parent / "data" / "comments_s.jsonl"
+COMMENTS_W = Path(__file__).resolve().parent / "data" / "comments_w.jsonl"
+COMMENT_FILES = (COMMENTS, COMMENTS_EXT, COMMENTS_Q, COMMENTS_Y, COMMENTS_B, COMMENTS_F, COMMENTS_T, COMMENTS_K,
+                 COMMENTS_M, COMMENTS_S, COMMENTS_W)
 COMMENT_AUTHORS = ("first author", "second author", "third author (health Q&A)", "fourth author (health Q&A)",
                    "fifth author (blog and news comments)", "sixth author (patient groups)",
-                   "seventh author (video and news comments)", "eighth author (ask-the-doctor letters)")
+                   "seventh author (video and news comments)", "eighth author (ask-the-doctor letters)",
+                   "ninth author (hospital page, second-language writers)", "tenth author (sports medicine and fitness)",
+                   "eleventh author (women's and mental health)")
 
 
 @dataclass
