@@ -119,7 +119,7 @@ _TARGETS: list[tuple[str, str, str, bool]] = [
     ("suicidal", rf"(?:don'?t|dont|do{NT}|can'?t|cant)\s+see\s+(?:the|a|any)\s+point\s*(?:anymore|any\s+more|(?:in|of|to)\s+(?:anything|living|life|going\s+on|carrying\s+on|being\s+here|trying|any\s+of\s+it|waking\s+up|getting\s+up))", EMERGENCY, True),
     ("suicidal", r"(?:planning|planned|plan|thinking\s+about|figured\s+out|worked\s+out|decided)\s+(?:how|when|where)\s+(?:to|i(?:'?m|\s+am|'?ll|\s+will)?\s+(?:going\s+to\s+)?)\s*(?:do\s+it|end\s+it|go|kill|die|take\s+(?:them|the\s+pills)|jump)", EMERGENCY, True),
     # asking how much it takes to die is asking how, whoever it is "for"
-    ("suicidal", r"(?:lethal|fatal|deadly|killing)\s+(?:dose|amount|overdose)(?!\s+(?:of\s+)?(?:caffeine|coffee|energy\s+drinks?|water|salt|sugar|vitamins?|nutmeg|chocolate|alcohol|radiation)\b)|how\s+(?:many|much)\s+(?:\w+\s+){0,4}?(?:does\s+it|would\s+it|will\s+it|would\s+i|do\s+i|should\s+i|to)\s+(?:take|need|have\s+to\s+take)\s+(?:\w+\s+){0,2}?(?:to\s+)?(?:die|not\s+wake\s+up|never\s+wake\s+up|kill|end\s+it|od|overdose)\b|(?:go\s+to\s+sleep|fall\s+asleep|sleep)\s+and\s+(?:not|never)\s+wake\s+up|(?:don'?t|dont|do\s+not)\s+want\s+to\s+wake\s+up", EMERGENCY, True),
+    ("suicidal", r"(?:lethal|fatal|deadly|killing)\s+(?:dose|amount|overdose)(?!\s+(?:of\s+)?(?:caffeine|coffee|energy\s+drinks?|water|salt|sugar|vitamins?|nutmeg|chocolate|alcohol|radiation)\b)|how\s+(?:many|much)\s+(?:\w+\s+){0,4}?(?:does\s+it|would\s+it|will\s+it|would\s+i|do\s+i|should\s+i|to)\s+(?:take|need|have\s+to\s+take)\s+(?:\w+\s+){0,2}?(?:to\s+)?(?:die|not\s+wake\s+up|never\s+wake\s+up|kill|end\s+it|od|overdose)\b|(?:how\s+(?:many|much)|the\s+most|the\s+max(?:imum)?)\s+(?:\w+\s+){0,4}?(?:(?:someone|a\s+person|one|you|i|people)\s+(?:could|can|would|should)|(?:could|can|would|should)\s+(?:someone|a\s+person|one|you|i|people))\s+(?:take|swallow|have)\s+(?:\w+\s+){0,2}?(?:before|until|till)\s+(?:(?:it'?s|it\s+is|it\s+gets|it\s+becomes|being)\s+(?:fatal|lethal|deadly)|(?:they|you|i|one)\s+die|dying)|(?:go\s+to\s+sleep|fall\s+asleep|sleep)\s+and\s+(?:not|never)\s+wake\s+up|(?:don'?t|dont|do\s+not)\s+want\s+to\s+wake\s+up", EMERGENCY, True),
     ("suicidal", r"(?:nothing|no\s*one|nobody)\s+(?:left\s+)?to\s+live\s+for|(?:life|living)\s+(?:is\s*n'?t|is\s+not|isnt|not)\s+worth\s+(?:it|living)|not\s+worth\s+living", EMERGENCY, True),
     ("suicidal", r"(?:(?:can'?t|can\s+not)|cannot|cant)\s+(?:go\s+on|keep\s+going|keep\s+living|do\s+(?:this|it|life)\s+any\s?more|take\s+(?:it|this|life)\s+any\s?more|live\s+like\s+this)", EMERGENCY, True),
     ("suicidal", r"(?:tired|sick)\s+of\s+(?:living|being\s+alive|life|existing|being\s+here)|done\s+with\s+(?:life|living|everything|it\s+all)|give\s+up\s+on\s+(?:life|living|everything)", EMERGENCY, True),
@@ -453,7 +453,7 @@ _WORK = r"(?:article|articles|post|posts|piece|video|videos|series|blog|work|wri
 _WORK_OF = re.compile(rf"['’]s\s+(?:\w+\s+)?{_WORK}\b", re.I)
 _WORK_AFTER_POSSESSIVE = re.compile(rf"\s+(?:\w+\s+)?{_WORK}\b", re.I)
 # the author addressed first, then thanked: "Dr Okafor thanks for the talk", "Dr. Moreno - great piece"
-_THANKS_AFTER = re.compile(r"\s*[,!:—–-]?\s*(?:thanks?|thank\s+you|thx|ty|great|love|loved|brilliant|excellent|wonderful|bravo|kudos)\b", re.I)
+_THANKS_AFTER = re.compile(r"\s*[,!:—–-]?\s*(?:thanks?|thank\s+you|thx|ty|great|love|loved|brilliant|excellent|wonderful|bravo|kudos|your|you|you're)\b", re.I)
 
 
 def _addresses_author(text: str, ident: Identifier) -> bool:

@@ -254,6 +254,20 @@ _CLAUSE = re.compile(r"[^.?!\n]+")
 _GENERIC_SUBJECT = re.compile(r"\s*(?:people|adults|everyone|anyone|someone|women|men|patients|kids|children|most|many|those)\b", re.I)
 
 
+_GENERIC_WORD = re.compile(r"\b(?:people|adults|everyone|anyone|kids|children|teens|teenagers|babies|toddlers|athletes|players|women|men|patients|most|many)\b", re.I)
+_PERSONAL_WORD = re.compile(r"\b(?:i|i'?m|im|i'?ve|me|my|mine|myself|we|our|us|he|she|his|her|him)\b", re.I)
+
+
+def _generic_age(text: str, position: int) -> bool:
+    """Whether the age at POSITION sits in a clause about people in general and nobody in
+    particular (no I, my, we, he, she, and a "kids", "people", "most" …)."""
+    for clause in _CLAUSE.finditer(text):
+        if clause.start() <= position < clause.end():
+            part = clause.group().replace("\u2019", "'")
+            return _GENERIC_WORD.search(part) is not None and _PERSONAL_WORD.search(part) is None
+    return False
+
+
 def _comment_ages(text: str) -> list[tuple[int, int]]:
     """Ages stated in the ways comments state them (see _KIN_AGE), and "at 34" / "now 50" in a
     clause that speaks of a person's life event ("diagnosed with type 2 at 34")."""
@@ -937,13 +951,23 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
         handles = [m.span() for m in _HANDLE.finditer(text)] if "@" in text else []
         found = [
             f for f in found
-            if not (f[2] in ("LOCATION", "NAME") and (_is_nation(text[f[0] : f[1]]) or any(s <= f[0] and f[1] <= e for s, e in handles)))
+            if not (f[2] in ("LOCATION", "NAME") and (_is_nation(text[f[0] : f[1]]) or _not_name_or_place(text[f[0] : f[1]]) or any(s <= f[0] and f[1] <= e for s, e in handles)))
         ]
     return _resolve(found)
 
 
 _DATE_WORD = re.compile(rf"\b(?:{_MONTHS}|{_WEEKDAYS}|today|yesterday|tomorrow|tonight|weekend|christmas|xmas|thanksgiving|easter|halloween|hanukk?ah|ramadan|eid|new\s+year)\b", re.I)
 _DIGITS = re.compile(r"\d")
+# In comments, words that are no one's name and no place: holidays and greetings, scriptures and
+# traditions, the platforms people post from, and Tagalog particles ("walk in lang po")
+_NOT_NAME_OR_PLACE = frozenset(
+    """
+    christmas xmas easter ramadan eid diwali hanukkah chanukah thanksgiving merry halloween
+    quran koran bible torah talmud sunnah hadith gospel scripture ayurveda
+    reddit facebook fb youtube tiktok instagram insta twitter x google whatsapp wikipedia telegram
+    lang po naman kasi sana talaga opo lng
+    """.split()
+)
 _HANDLE = re.compile(r"(?<![\w.+-])@[A-Za-z0-9_.]+[A-Za-z0-9_]")
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[/-](\d{1,2})(?:[/-](\d{2,4}))?")
 _ANY = re.compile(r".+", re.S)
@@ -984,6 +1008,11 @@ def _model_span_ok(text: str, start: int, end: int, category: str, *, clinical: 
         if (category == "NAME" or not clinical) and words and all(_is_common(w) for w in words):
             return False
     return True
+
+
+def _not_name_or_place(span: str) -> bool:
+    words = [w.removesuffix("'s") for w in re.findall(r"[a-z']+", span.lower().replace("\u2019", "'"))]
+    return bool(words) and all(w in _NOT_NAME_OR_PLACE or w in ("the", "holy") for w in words)
 
 
 def _is_nation(span: str) -> bool:
@@ -1093,6 +1122,8 @@ def _rule_found(text: str, clinical: bool) -> list[tuple[int, int, str, int]]:
             add(start, end, "AGE", 3)
     for m in _AGE.finditer(text) if digits else ():
         group = 1 if m.group(1) else 2
+        if not clinical and _generic_age(text, m.start()):
+            continue  # "letting kids specialise in one sport at 8 years old" is about nobody
         if int(m.group(group)) > age_over and int(m.group(group)) < 125:
             add(m.start(group), m.end(group), "AGE", 3)
     for start, end, category in _places(text, words, shouting):

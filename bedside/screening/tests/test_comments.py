@@ -369,3 +369,55 @@ def test_a_comment_date_needs_a_number_or_a_day_and_a_phone_seven_digits(text: s
 def test_real_dates_and_phones_in_comments_still_count() -> None:
     text = "Got my booster on March 3rd, and the clinic line is 555-0199, it never answers"
     assert {i.category for i in screen(text, "comment").identifiers} == {"DATE", "PHONE"}
+
+
+@pytest.mark.parametrize("text", [
+    "pulled my hamstring at parkrun on saturday, still can't jog",
+    "Coming off sertraline was rough, the dizziness lasted weeks.",
+    "Nexplanon user of 3 years and no complaints here",
+    "12dpo and testing tomorrow, wish me luck",
+    "Chronic migraine here, the bit about triggers is spot on.",
+    "Triathlete here, coeliac too, and race food is a minefield. Coeliac athlete here anyway.",
+    "My sister in law, she is having the thyroid problem since years.",
+])
+def test_seventh_round_disclosures_are_held(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.health_disclosure and result.decision == HOLD
+
+
+@pytest.mark.parametrize("text", [
+    "Salamat po sa info, walk in lang po ba sa flu clinic?",
+    "Happy Eid to all the staff working through the holiday!",
+    "The Bible says a merry heart does good like a medicine.",
+    "Saw this linked on facebook and had to share",
+    "Correct me if I'm wrong, but don't antibiotics do nothing for a virus?",
+    "Everything in moderation, as my grandmother always said.",
+    "Letting kids lift weights at 10 years old is fine with supervision, the evidence says.",
+])
+def test_greetings_scripture_platforms_sayings_and_generic_ages_are_general(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.decision == PUBLISH, (result.identifiers, result.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "Condom broke last night, is it too late for the morning after pill?",
+    "beta was 30 at 12dpo, is that too low?",
+])
+def test_sexual_health_and_fertility_questions_are_personal_advice(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.health_disclosure and result.advice_request
+
+
+@pytest.mark.parametrize("text", [
+    "Need money for surgery? Personal loans, fast approval, no collateral, DM now",
+    "Hire a certified hacker to recover your account, contact recovery_pro on telegram",
+    "I want to testify about the great Dr. Okun who cured my mother's arthritis with roots and herbs",
+    "Final enrolment week! Free dental and vision, call now 1-888-555-0142",
+])
+def test_loans_hackers_herbal_testimonies_and_toll_free_offers_are_spam(text: str) -> None:
+    assert screen(text, "comment").decision == REJECT
+
+
+def test_asking_how_much_before_it_is_fatal_is_a_crisis_but_too_much_water_is_not() -> None:
+    assert screen("how much codeine could someone take before it's lethal? asking because I have some", "comment").crisis
+    assert not screen("how much water can a person drink before it's too much?", "comment").crisis
