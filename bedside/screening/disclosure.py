@@ -43,7 +43,7 @@ CONDITION = (
     r"adhd|add|autism|autistic|bipolar|schizophreni\w*|eating disorder|anorexia|bulimia|insomnia|sleep apnea|"
     r"apnea|thyroid|hypothyroid\w*|hyperthyroid\w*|hashimoto'?s|graves|pcos|endometriosis|infertility|menopause|"
     r"perimenopause|pregnan\w*|miscarriages?|preeclampsia|gestational|anemia|anaemia|sickle cell|hemophilia|"
-    r"pots|ehlers[\s-]danlos|eds|mcas|me/cfs|chronic fatigue|psoriasis|eczema|acne|rosacea|allerg\w*|obes\w*|overweight|neuropathy|sciatica|herniated disc|"
+    r"pots|ehlers[\s-]danlos|eds|mcas|me/cfs|chronic fatigue|psoriasis|eczema|periods|period (?:pains?|cramps|(?=(?:is|was|came|has|started|stopped|lasted|lasts)\b))|cramps|pmdd|pms|ppd|postpartum (?:depression|anxiety|psychosis)|hormones|hot flash\w*|hot flushes|night sweats|spotting|2ww|tww|vasectomy|the snip|brain fog|intrusive thoughts|acne|rosacea|allerg\w*|obes\w*|overweight|neuropathy|sciatica|herniated disc|"
     r"back pain|chronic pain|pain|glaucoma|cataracts?|macular degeneration|tinnitus|hearing loss|vertigo|"
     r"passed out|fainted|collapsed|unresponsive|not breathing|isn'?t waking up|won'?t wake up|"
     r"cold sores?|canker sores?|sores|warts|nicu|picu|premature|preemie|born early|"

@@ -421,3 +421,15 @@ def test_loans_hackers_herbal_testimonies_and_toll_free_offers_are_spam(text: st
 def test_asking_how_much_before_it_is_fatal_is_a_crisis_but_too_much_water_is_not() -> None:
     assert screen("how much codeine could someone take before it's lethal? asking because I have some", "comment").crisis
     assert not screen("how much water can a person drink before it's too much?", "comment").crisis
+
+
+@pytest.mark.parametrize(("text", "personal"), [
+    ("since my second baby my periods have been brutal", True),
+    ("PPD crept up on me months after the birth", True),
+    ("my third transfer is done and the 2ww is torture", True),
+    ("Hubby finally had the snip and survived 😂", True),
+    ("We need proper funding for women's health research, period.", False),
+    ("Periods should be taught about properly in schools", False),
+])
+def test_womens_and_mental_health_words_in_a_personal_sentence(text: str, personal: bool) -> None:
+    assert screen(text, "comment").health_disclosure is personal
