@@ -957,7 +957,6 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
 
 
 _DATE_WORD = re.compile(rf"\b(?:{_MONTHS}|{_WEEKDAYS}|today|yesterday|tomorrow|tonight|weekend|christmas|xmas|thanksgiving|easter|halloween|hanukk?ah|ramadan|eid|new\s+year)\b", re.I)
-_DIGITS = re.compile(r"\d")
 # In comments, words that are no one's name and no place: holidays and greetings, scriptures and
 # traditions, the platforms people post from, and Tagalog particles ("walk in lang po")
 _NOT_NAME_OR_PLACE = frozenset(
@@ -989,7 +988,7 @@ def _model_span_ok(text: str, start: int, end: int, category: str, *, clinical: 
         return False
     if category == "DATE" and not clinical and not _DIGIT.search(span) and not _DATE_WORD.search(span):
         return False  # in a comment a date has a number or a month, day or holiday ("just", "you're")
-    if category == "PHONE" and not clinical and len(_DIGITS.findall(span)) < 7:
+    if category == "PHONE" and not clinical and len(_DIGIT.findall(span)) < 7:
         return False  # a comment's phone number has seven digits or more ("before 2027")
     if category == "DATE":
         numeric = _NUMERIC_DATE.fullmatch(span)
