@@ -233,7 +233,7 @@ _SPAM = [
     r"|\b(?:essay|assignment|homework|thesis)\s+(?:writing|help)\b|\bbuy\s+(?:\w+\s+)?(?:followers|likes|views|reviews)\b",
     r"\b(?:use|enter|apply)\s+(?:my\s+|the\s+)?(?:promo\s+|discount\s+|coupon\s+|referral\s+|affiliate\s+)?code\b|\b(?:promo|coupon|discount|referral|affiliate)\s+(?:code|link)\b|\bsponsored\b|\bi\s+(?:sell|am\s+selling|'?m\s+selling|distribute|represent)\b|\b(?:our|my)\s+(?:company|brand|product|products|store|shop|clinic|supplement|program|course|app|e-?book|coaching|services?)\s+(?:offers?|sells?|has|can|will|helps?|is)\b",
 ]
-_SHOP_URL = re.compile(r"(?:https?://|www\.)\S*?(?:(?<![a-z])(?:shop|store|buy|pharma|rx|pills?|meds|deals?|discount|cheap|casino|bet|loans?|crypto|coin|trade|invest|promo|sale|offer)|(?:shop|store|buy|pharma|rx|pills|meds|deals?|discount|cheap|casino|loans?|crypto|promo|sale|offer)(?![a-z])|bit\.ly|tinyurl|goo\.gl|t\.me|wa\.me)\S*|\b\S+\.(?:shop|store|xyz|top|online|site|biz|ru|cn)\b", re.IGNORECASE)
+_SHOP_URL = re.compile(r"(?:https?://|www\.)\S*?(?:(?<![a-z])(?:shop|store|buy|pharma|rx|pills?|meds|deals?|discount|cheap|casino|bet|loans?|crypto|coin|trade|invest|promo|sale|offer)|(?:shop|store|buy|pharma|rx|pills|meds|deals?|discount|cheap|casino|loans?|crypto|promo|sale|offer)(?![a-z]))\S*|\b\S+\.(?:shop|store|xyz|top|online|site|biz|ru|cn)\b", re.IGNORECASE)
 _ANY_URL = re.compile(r"https?://\S+|www\.\S+|\b[a-z0-9-]+\.(?:com|net|org|info|biz|io|co|shop|store|xyz|top|online|site|ru|cn)\b(?:/\S*)?", re.IGNORECASE)
 _REPUTABLE = re.compile(r"(?:nih\.gov|cdc\.gov|medlineplus\.gov|\.gov\b|\.edu\b|mayoclinic\.org|clevelandclinic\.org|who\.int|diabetes\.org|heart\.org|cancer\.org|cancer\.gov|nhs\.uk|hopkinsmedicine\.org|webmd\.com|wikipedia\.org|pubmed|ncbi\.nlm)", re.IGNORECASE)
 _PROMOTION_LABELS = 5  # index of the first promotion pattern in _SPAM
@@ -286,7 +286,8 @@ _MONEY = re.compile(
     r"|\$\s?\d[\d,]*(?:\.\d+)?k?(?:\s*/\s*(?:day|week|wk)|\s+(?:a|per|every|each)\s+(?:day|week)|\s+(?:daily|weekly))\b(?=[^.]*\b(?:home|earn\w*|income|join|click|dm|link|profile|bitcoin|crypto|invest\w*)\b)",
     re.IGNORECASE,
 )
-# a promo code in capitals ("code HEAL20"), and a shortened link with no scheme ("bit.ly/x")
+# a promo code in capitals ("code HEAL20"); a shortened or chat-app link, with or without a scheme
+# ("bit.ly/x", "https://t.me/x")
 _PROMO_CODE = re.compile(r"\b(?i:code|coupon)\s*:?\s*[A-Z][A-Z0-9]{2,}\b")
 _SHORT_LINK = re.compile(r"\b(?:bit\.ly|tinyurl\.com|goo\.gl|t\.me|wa\.me|cutt\.ly|rb\.gy|is\.gd|ow\.ly|shorturl\.at)/\S+", re.IGNORECASE)
 # with a link that is not a trusted resource, an invitation to follow it is promotion ("Visit
@@ -378,7 +379,8 @@ def signals(text: str) -> list[tuple[str, int, int]]:
         found.extend(("spam", m.start(), m.end()) for m in _MONEY.finditer(norm))
     found.extend(("promotion", m.start(), m.end()) for m in _PROMO_CODE.finditer(norm))
     found.extend(("spam", m.start(), m.end()) for m in _SHORT_LINK.finditer(norm))
-    if _stuffed(words):
+    stuffed, repeated = _stuffing(words)
+    if stuffed:
         found.append(("spam", 0, len(norm)))
     if not any(f[0] in ("health_disclosure", "spam", "promotion") for f in found):
         found.extend(("health_disclosure", lo, hi) for lo, hi in _personal_health_sentences(norm))
@@ -389,7 +391,7 @@ def signals(text: str) -> list[tuple[str, int, int]]:
         for match in _SHOP_URL.finditer(norm):
             if not _REPUTABLE.search(match.group()):
                 found.append(("spam", match.start(), match.end()))
-        if len(urls) >= 3 or (urls and (any(f[0] in ("spam", "promotion") for f in found) or _LINK_CUE.search(norm) or _stuffed(words, any_word=True))):
+        if len(urls) >= 3 or (urls and (any(f[0] in ("spam", "promotion") for f in found) or _LINK_CUE.search(norm) or repeated)):
             found.extend(("spam", m.start(), m.end()) for m in urls)
     return _dedupe(found)
 
@@ -397,19 +399,21 @@ def signals(text: str) -> list[tuple[str, int, int]]:
 _COMMERCE = frozenset({"buy", "cheap", "best", "reviews", "review", "order", "price", "prices", "discount", "online", "shop", "sale", "deal", "deals"})
 
 
-def _stuffed(words: list[tuple[int, str]], *, any_word: bool = False) -> bool:
-    """Keyword stuffing: a product word repeated through a short text full of shopping words
-    ("best keto gummies 2024 keto gummies reviews buy keto gummies cheap"); with ANY_WORD (the
-    text also carries a link) the repetition alone ("knee pain relief … knee pain cure site.com")."""
+def _stuffing(words: list[tuple[int, str]]) -> tuple[bool, bool]:
+    """(stuffed, repeated), counted once: keyword stuffing is a product word repeated through a
+    short text full of shopping words ("best keto gummies 2024 keto gummies reviews buy keto
+    gummies cheap"); repeated is the repetition alone, spam only beside a link ("knee pain
+    relief … knee pain cure site.com")."""
     if len(words) < 6:
-        return False
+        return False, False
     counts: dict[str, int] = {}
     for _, word in words:
         if len(word) > 3 and word not in _COMMERCE:
             counts[word] = counts.get(word, 0) + 1
     top = max(counts.values(), default=0)
     shopping = sum(1 for _, word in words if word in _COMMERCE)
-    return top >= 3 and top / len(words) >= 0.15 and (shopping >= 2 or (any_word and top / len(words) >= 0.25))
+    share = top / len(words)
+    return top >= 3 and share >= 0.15 and shopping >= 2, top >= 3 and share >= 0.25
 
 
 def _is_question(text: str, start: int, end: int) -> bool:
