@@ -415,11 +415,11 @@ _HOSPITAL_INITIALS = re.compile(r"\b(?:[A-Z]{1,4}MC|[A-Z]{0,2}GH)\b")
 # "from kernan ew", "at Lakeside ER": a place named before its emergency ward
 _PLACE_WARD = re.compile(r"\b(?:from|at|to)\s+(?:the\s+)?([A-Za-z][a-z]{2,}|[A-Z]{3,})\s+(?:ew|er|ed|e\.r\.|emergency)\b", re.I)
 _OF_PLACE = re.compile(r"\s+(?:of|from)\s+([A-Z][a-z]{3,}(?:\s+[A-Z][a-z]+)?)")
-# words that open a question or a sentence, capitalised there, never a place's first word
+# words that open a question or a sentence, capitalised there, never a place's first word (the
+# articles, pronouns and prepositions are in _STOP_CONTEXT already, which stops the walk anywhere)
 _OPENERS = frozenset(
-    "do does did is are was were can could should would will may might must the a an my our your their his her its any "
-    "which what how why when where who if in at on for this that these those every all most some no not so and but or "
-    "also even just only".split()
+    "do does did are were can could should may might must any which what how why when where if every most some so "
+    "but even just only".split()
 )
 _PLACE_WORDS = {"st", "saint", "mt", "mount", "holy", "sacred", "heart", "cross", "union", "mercy", "good", "samaritan", "providence", "grace", "hope", "children", "north", "south", "east", "west", "general", "memorial", "beach", "shore", "harbor", "square", "valley", "lake", "county", "city", "park"}
 # A place after a movement verb must look like a name: not a clinical or common word.
