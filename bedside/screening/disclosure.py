@@ -324,6 +324,12 @@ _ONLY_READING = re.compile(
 _GENERIC_HEALTH = re.compile(r"^(?:condition|disease|disorder|illness|syndrome|symptoms?|pain|medicine|pills?|hospital|surgery|operation)$", _FLAGS)
 
 
+def only_reading(sentence: str) -> bool:
+    """Whether the writer of SENTENCE speaks only as a reader, thinker or professional, or
+    of a pet ("I learned a lot about insulin", "correct me if I'm wrong", "my cat has diabetes")."""
+    return bool(_ONLY_READING.search(sentence) or _PET.search(sentence))
+
+
 def _personal_health_sentences(text: str) -> list[tuple[int, int]]:
     """Spans from a person word to the first specific health term, one per qualifying sentence."""
     spans = []
@@ -332,7 +338,7 @@ def _personal_health_sentences(text: str) -> list[tuple[int, int]]:
         end = boundary.start() if boundary else len(text)
         sentence = text[start:end]
         # "my cat has diabetes lol": a pet's health is nobody's
-        if sentence.strip() and not _ONLY_READING.search(sentence) and not _PET.search(sentence):
+        if sentence.strip() and not only_reading(sentence):
             person = _PERSON.search(sentence)
             if person:
                 terms = [m for m in _HEALTH_TERM.finditer(sentence) if not _GENERIC_HEALTH.match(m.group())]

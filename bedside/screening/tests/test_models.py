@@ -75,6 +75,19 @@ def test_classifier_holds_what_the_patterns_miss(text: str, flag: str) -> None:
     assert any(r.label == flag and (r.start, r.end) == (0, len(text)) for r in result.reasons)
 
 
+def test_classifier_reads_word_classes_and_whom_each_sentence_is_about() -> None:
+    found = set(personal.features("My mum has been on warfarin for 3 years. Should she stop?"))
+    assert {"c=MED", "a=on|<MED>", "a=my|<REL>", "w=MYREL", "s=MYREL+MED", "s=MYREL+TIME", "s=MYREL+H", "s=I+H"} <= found
+    assert "s=Q+H" not in found  # the question is its own sentence, with no health word in it
+    # a drug the comments never named reads like one they did: the class carries over
+    unseen, seen = (set(personal.features(f"three weeks into {drug} and i sleep all day")) for drug in ("duloxetine", "metformin"))
+    assert {f for f in unseen if not f.startswith(("u=", "b="))} == {f for f in seen if not f.startswith(("u=", "b="))}
+    assert "s=I+MED" in unseen
+    # the writer speaking only as a reader is not the writer's health
+    aside = set(personal.features("Correct me if I'm wrong, but don't antibiotics do nothing for a virus?"))
+    assert "s=Q+MED" in aside and not {"w=I", "s=I+MED", "s=Q+I+H"} & aside
+
+
 def test_second_opinion_raises_vetoes_and_keeps() -> None:
     text = "x" * 20
     found = [Reason("health_disclosure", 2, 8), Reason("spam", 10, 12)]
