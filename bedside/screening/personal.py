@@ -16,9 +16,11 @@ How the engine uses it (`engine.screen`, kind "comment"):
   that is 0 (off): out of fold, a veto at 0.05 published twice as many personal comments as it
   kept general ones published (docs/screening.md has the cross-validation table).
 
-Trained offline by `python -m bedside.screening.train personal` on the tuning parts of
-the comment sets (data/comments*.jsonl; never their held-out parts) and shipped as
-`data/personal.crfsuite`. Without the file the patterns work alone.
+Trained offline by `python -m bedside.screening.train personal` on every comment set
+(data/comments*.jsonl), held-out parts included, and shipped as `data/personal.crfsuite`;
+without the file the patterns work alone. The held-out parts are scored (`make eval`) with a
+model trained on the tuning parts only (`model_file`), as the identifier model is scored on
+the PhysioNet check half.
 
 Besides the words, each sentence is read through the disclosure vocabulary's word classes
 (relative, condition, medication, procedure, result, symptom, body): "my mum has been on
@@ -34,7 +36,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 
 from bedside.screening import disclosure
 from bedside.screening.ner import Tagger, shipped
@@ -140,10 +145,25 @@ def _model() -> Tagger | None:
     return shipped(MODEL)
 
 
+_override: Tagger | None = None
+
+
+@contextmanager
+def model_file(path: Path) -> Iterator[None]:
+    """Classify with the model in PATH inside the block (evaluation: one trained on the tuning
+    parts only)."""
+    global _override
+    previous, _override = _override, Tagger(str(path))
+    try:
+        yield
+    finally:
+        _override = previous
+
+
 def probabilities(text: str) -> dict[str, float] | None:
     """{"health_disclosure", "advice_request", "personal": probability}, or None when no model
     ships. "personal" is disclosure or advice request or both."""
-    model = _model()
+    model = _override or _model()
     if model is None or not text.strip():
         return None
     tagger = model.get()

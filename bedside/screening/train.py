@@ -1,16 +1,16 @@
 """Train the screening models offline and write them into bedside/screening/data/.
 
     python -m bedside.screening.train identifiers [--half tune|all] [--physionet DIR] [--out PATH]
-    python -m bedside.screening.train personal [--out PATH]
+    python -m bedside.screening.train personal [--part tuning|all] [--out PATH]
 
 `identifiers` (ner.py, data/identifiers.crfsuite): a CRF over word tokens, trained on the
 PhysioNet deid development notes (odd-numbered patients), every gold span mapped to our
 categories by `evaluate.GOLD_CATEGORY`. `--half tune` trains on the tune half only (patients
 1, 5, 9, …) — what `make eval` does to score the check half; the shipped model uses `--half all`.
 
-`personal` (personal.py, data/personal.crfsuite): the comment classifier, trained on the tuning
-parts of the eight comment sets (data/comments*.jsonl); ids starting with "ho-" (held out)
-are never read here.
+`personal` (personal.py, data/personal.crfsuite): the comment classifier, trained on the comment
+sets (data/comments*.jsonl). `--part tuning` leaves out the held-out parts (ids starting with
+"ho-") — what `make eval` does to score them; the shipped model uses `--part all`.
 
 Both are deterministic: CRFsuite's L-BFGS with fixed regularisation, no random state.
 """
@@ -87,11 +87,13 @@ def synthetic_sequences(paths: tuple[Path, ...] = SYNTHETIC) -> list[tuple[list[
     return out
 
 
-def personal_sequences() -> list[tuple[list[list[str]], list[str]]]:
+def personal_sequences(part: str) -> list[tuple[list[list[str]], list[str]]]:
+    """The comments of PART ("tuning": the tuning parts only; "all": held-out parts too) as
+    one-item sequences labelled neither / disclosure / advice / both."""
     out = []
     for path in COMMENT_FILES:
-        tuning, _held_out = split(load(path))  # the held-out parts are never trained on
-        for item in tuning:
+        tuning, held_out = split(load(path))
+        for item in tuning + (held_out if part == "all" else []):
             label = personal.label_of(bool(item["health_disclosure"]), bool(item["advice_request"]))
             out.append(([personal.features(item["text"])], [label]))
     return out
@@ -109,6 +111,13 @@ def train(sequences: list[tuple[list[list[str]], list[str]]], out: Path, *, c1: 
     trainer.train(str(out))
 
 
+def train_personal(part: str, out: Path) -> int:
+    """Train the comment classifier on PART into OUT; return how many comments it read."""
+    sequences = personal_sequences(part)
+    train(sequences, out, c1=0.1, c2=0.01, iterations=300)
+    return len(sequences)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     sub = parser.add_subparsers(dest="model", required=True)
@@ -117,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     ids.add_argument("--physionet", type=Path, default=PHYSIONET)
     ids.add_argument("--out", type=Path, default=DATA / ner.MODEL)
     per = sub.add_parser("personal")
+    per.add_argument("--part", choices=("tuning", "all"), default="all")
     per.add_argument("--out", type=Path, default=DATA / personal.MODEL)
     args = parser.parse_args(argv)
     if args.model == "identifiers":
@@ -128,9 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         train(sequences + synthetic, args.out)
         what = f"{len(sequences)} notes ({args.half}) and {len(synthetic)} synthetic notes"
     else:
-        sequences = personal_sequences()
-        train(sequences, args.out, c1=0.1, c2=0.01, iterations=300)
-        what = f"{len(sequences)} comments"
+        what = f"{train_personal(args.part, args.out)} comments ({args.part})"
     print(f"trained on {what}; wrote {args.out} ({args.out.stat().st_size:,} bytes)")
     return 0
 

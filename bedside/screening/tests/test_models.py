@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 
-from bedside.screening import find_identifiers, ner, personal, train
+from bedside.screening import evaluate, find_identifiers, ner, personal, train
 from bedside.screening.engine import Reason, _second_opinion, screen
 from bedside.screening.evaluate import (
     COMMENT_FILES,
@@ -102,11 +102,22 @@ def test_second_opinion_raises_vetoes_and_keeps() -> None:
     assert [(r.label, r.start, r.end) for r in raised] == [("advice_request", 0, 20)]  # the likelier of the two
 
 
-def test_classifier_never_trains_on_held_out_comments() -> None:
-    trained = {tuple(items[0]) for items, _ in train.personal_sequences()}
+def test_evaluation_classifier_never_trains_on_held_out_comments() -> None:
+    trained = {tuple(items[0]) for items, _ in train.personal_sequences("tuning")}
     held = [json.loads(line) for path in COMMENT_FILES for line in path.read_text().splitlines() if '"ho-' in line]
-    assert len(held) >= 200
+    assert len(held) >= 1500
     assert not any(tuple(personal.features(item["text"])) in trained for item in held if item["text"].strip())
+    shipped = {tuple(items[0]) for items, _ in train.personal_sequences("all")}
+    assert trained < shipped and all(tuple(personal.features(item["text"])) in shipped for item in held)
+
+
+def test_evaluation_scores_held_out_comments_with_the_tuning_model(tmp_path: Path) -> None:
+    model = evaluate.tuning_classifier(tmp_path)
+    text = "on lamictal since uni and honestly never looked back"
+    with personal.model_file(model):
+        tuning_only = personal.probabilities(text)
+    assert tuning_only is not None and tuning_only != personal.probabilities(text)
+    assert personal.probabilities(text) == personal.probabilities(text)  # the override ended with the block
 
 
 def test_trainer_writes_a_model_that_tags(tmp_path: Path) -> None:
