@@ -6,7 +6,7 @@ from django.db import connection
 from django.db.models import Max, QuerySet, Subquery
 from django.utils import timezone
 
-from bedside.accounts.models import Practice, User
+from bedside.accounts.models import Practice, Role, User
 from bedside.consent.models import (
     CareRelationship,
     ConsentDocument,
@@ -14,7 +14,7 @@ from bedside.consent.models import (
     Invitation,
     Scope,
 )
-from bedside.core.errors import Conflict, NotFound
+from bedside.core.errors import Conflict, Forbidden, NotFound
 
 
 def relationship_active(*, patient: User, practice: Practice) -> CareRelationship | None:
@@ -136,6 +136,19 @@ def invitation_pending(*, token: str) -> Invitation:
         raise Conflict("This invitation has already been used. Sign in with the account you created.")
     if invitation.expires_at <= timezone.now():
         raise Conflict("This invitation has expired. Ask the practice to send you a new one.")
+    return invitation
+
+
+def invitation_for(*, patient: User, token: str) -> Invitation:
+    """Return the pending invitation of TOKEN if PATIENT may accept it: a patient account with
+    the invited email address. Raise NotFound / Conflict / Forbidden otherwise."""
+    invitation = invitation_pending(token=token)
+    if patient.role != Role.PATIENT:
+        raise Forbidden("Invitations are for patient accounts.")
+    if patient.email.strip().lower() != invitation.email:
+        raise Forbidden(
+            "This invitation was sent to a different email address. Sign in with the account for that address."
+        )
     return invitation
 
 

@@ -20,7 +20,7 @@ from bedside.consent.models import (
     Invitation,
     VerificationMethod,
 )
-from bedside.consent.selectors import document_current, invitation_pending
+from bedside.consent.selectors import document_current, invitation_for
 from bedside.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from bedside.records.services import record_changed
 
@@ -272,13 +272,7 @@ def invitation_accept(*, patient: User, token: str, ip: str | None = None) -> Ca
     Only the account with the invited email address can accept; the claim is a compare-and-set
     on `accepted_at`, so two concurrent uses record one relationship.
     """
-    invitation = invitation_pending(token=token)
-    if patient.role != Role.PATIENT:
-        raise Forbidden("Invitations are for patient accounts.")
-    if patient.email.strip().lower() != invitation.email:
-        raise Forbidden(
-            "This invitation was sent to a different email address. Sign in with the account for that address."
-        )
+    invitation = invitation_for(patient=patient, token=token)
     now = timezone.now()
     claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, expires_at__gt=now).update(
         accepted_at=now, accepted_by=patient

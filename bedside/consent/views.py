@@ -351,13 +351,18 @@ def invitation_welcome(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest) -> HttpResponse:
-    """Use the invitation kept in the session: record the relationship, then ask for consent."""
+    """Show whom the invitation kept in the session connects the patient with; on POST record
+    the relationship, then ask for consent. A GET changes nothing: a link or an image on another
+    site must not be able to connect a signed-in patient with a practice."""
     user = current_user(request)
-    token = request.session.get(_INVITATION_SESSION_KEY)
+    token = str(request.session.get(_INVITATION_SESSION_KEY) or "")
     try:
-        relationship = services.invitation_accept(patient=user, token=str(token or ""), ip=client_ip(request))
+        if request.method == "GET":
+            invitation = selectors.invitation_for(patient=user, token=token)
+            return render(request, "consent/invitation_accept.html", {"invitation": invitation})
+        relationship = services.invitation_accept(patient=user, token=token, ip=client_ip(request))
     except BedsideError as exc:
         return _invitation_problem(request, exc)
     request.session.pop(_INVITATION_SESSION_KEY, None)

@@ -62,6 +62,8 @@ def test_invited_patient_signs_up_consents_and_writes(server: Server, as_user: C
     nadia.fill("input[name=password1]", NEW_PASSWORD)
     nadia.fill("input[name=password2]", NEW_PASSWORD)
     nadia.click("main button[type=submit]")
+    nadia.wait_for_url(re.compile(r".*/consents/invitations/accept/$"))  # connecting takes her own click
+    nadia.get_by_role("button", name="Connect with Riverside Family Medicine").click()
     nadia.wait_for_url(re.compile(r".*/consents/$"))
     assert "You are now connected with Riverside Family Medicine" in nadia.inner_text("main")
     capture(nadia, "consents-new-patient")

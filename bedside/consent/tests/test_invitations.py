@@ -186,6 +186,12 @@ def test_signup_through_the_link_lands_on_the_consent_page(staff_erin, dr_alice,
          "next": "/consents/invitations/accept/"},
         follow=True,
     )
+    # Signed up, the patient is asked to connect; only the POST records the relationship.
+    assert response.redirect_chain[-1][0] == "/consents/invitations/accept/"
+    assert "Connect with Riverside Family Medicine" in response.content.decode()
+    assert "Dr. Alice Moreno" in response.content.decode()
+    assert not CareRelationship.objects.filter(patient__email=NEW).exists()
+    response = client.post("/consents/invitations/accept/", follow=True)
     assert response.redirect_chain[-1][0] == "/consents/"
     html = response.content.decode()
     assert "You are now connected with Riverside Family Medicine" in html
@@ -203,8 +209,22 @@ def test_an_unknown_link_is_a_friendly_404():
 
 
 def test_accept_without_an_invitation_is_explained(web_login, pat_dana):
-    response = web_login(pat_dana).get("/consents/invitations/accept/")
-    assert response.status_code == 404 and "not valid" in response.content.decode()
+    for response in (web_login(pat_dana).get("/consents/invitations/accept/"), web_login(pat_dana).post("/consents/invitations/accept/")):
+        assert response.status_code == 404 and "not valid" in response.content.decode()
+
+
+def test_a_link_elsewhere_cannot_connect_a_signed_in_patient(staff_erin):
+    """Another site can make the browser open the invitation link and the accept page (GETs),
+    and cannot forge the accept form's CSRF token: nothing is recorded."""
+    _invitation, token = invite(staff_erin)
+    patient = new_patient()
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(patient)
+    page = browser.get(f"/consents/invitations/{token}/", follow=True)
+    assert page.redirect_chain[-1][0] == "/consents/invitations/accept/" and page.status_code == 200
+    assert browser.post("/consents/invitations/accept/").status_code == 403  # no CSRF token
+    assert not CareRelationship.objects.filter(patient=patient).exists()
+    assert Invitation.objects.get().accepted_at is None
 
 
 def test_a_signed_in_patient_with_the_invited_address_accepts_directly(staff_erin):
@@ -213,6 +233,8 @@ def test_a_signed_in_patient_with_the_invited_address_accepts_directly(staff_eri
     client = Client()
     client.force_login(patient)
     response = client.get(f"/consents/invitations/{token}/", follow=True)
+    assert response.redirect_chain[-1][0] == "/consents/invitations/accept/"
+    response = client.post("/consents/invitations/accept/", follow=True)
     assert response.redirect_chain[-1][0] == "/consents/"
     assert CareRelationship.objects.filter(patient=patient, practice=riverside(), ended_at__isnull=True).exists()
 

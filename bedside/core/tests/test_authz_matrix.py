@@ -136,6 +136,7 @@ ROWS: list[Row] = [
     R("POST", "consents/invitations/", "/consents/invitations/", "L 404 400 400 400 404 400 404"),
     R("GET", "consents/invitations/<str:token>/", "/consents/invitations/{token}/", "go go go go go go go go"),
     R("GET", "consents/invitations/accept/", "/consents/invitations/accept/", "L 404 404 404 404 404 404 404"),
+    R("POST", "consents/invitations/accept/", "/consents/invitations/accept/", "L 404 404 404 404 404 404 404"),
     R("GET", "consents/invitations/welcome/", "/consents/invitations/welcome/", "404 404 404 404 404 404 404 404"),
     R("GET", "learn/", "/learn/", "ok ok ok ok ok ok ok ok"),
     R("GET", "topics/", "/topics/", "ok ok ok ok ok ok ok ok"),
