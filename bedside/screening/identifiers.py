@@ -448,6 +448,12 @@ _RELATION_NAME = re.compile(
     rf"\b{by_first_letter(_RELATION)}\b(?=\s*(?:\(|,|:|-+|named|called|is)?\s*((?:{_NAME_TOKEN})(?:\s+(?:{_NAME_TOKEN}))?))",
     re.I,
 )
+# "my son Will has a cold": a listed first name that the stop lists keep as a word ("will", "may"),
+# capitalised between a relation and a verb; "my son will have to wait" stays a verb
+_RELATION_CAPITAL_NAME = re.compile(
+    rf"\b{by_first_letter(_RELATION)}\s+((?-i:[A-Z][a-z]+))(?=\s+(?:is|has|had|was|just|got|gets|needs|takes|took|went|started|keeps|can't|cannot|didn't|doesn't|won't)\b)",
+    re.I,
+)
 # "Drs Ferullo and Saeed": the second name of a plural title
 _TITLES_AND = re.compile(r"\b(?:drs|doctors)\.?\s+[A-Za-z][A-Za-z'-]+\s*(?:,|and|&)\s*([A-Za-z][A-Za-z'-]+)", re.I)
 # "Hank Przybylo (son)", "Lopie Certusi cell# 410-…": a name right before a relation in
@@ -672,6 +678,9 @@ def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int
         add_group(match, strength=1)
     for match in _RELATION_NAME.finditer(text) if present & _RELATION_WORDS else ():
         add_group(match, strength=1)
+    for match in _RELATION_CAPITAL_NAME.finditer(text) if present & _RELATION_WORDS and present & _NOT_SUBJECT else ():
+        if match.group(1).lower() in firsts and not (match.start(1) >= 2 and text[match.start(1) - 2] in ".!?"):
+            spans.append((match.start(1), match.end(1)))
     for match in _TITLES_AND.finditer(text) if "drs" in present or "doctors" in present else ():
         add_group(match, strength=2)
     for label in _LABEL_AFTER_NAME.finditer(text) if "(" in text or "," in text or present & _PHONE_LABEL_WORDS or _DIGITS3.search(text) else ():

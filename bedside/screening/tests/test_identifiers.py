@@ -165,6 +165,13 @@ def test_possessive_first_name_is_a_name() -> None:
     assert ("NAME", "Emma") in _found("Our Emma's seizures got better on the keto diet.")
 
 
+def test_a_first_name_that_is_also_a_verb_is_a_name_between_a_relation_and_a_verb() -> None:
+    assert ("NAME", "Will") in _found("my son Will has a cold again")
+    assert ("NAME", "Will") in _found("My brother Will is in rehab after the crash")
+    assert _found("my son will have to wait for the results") == []
+    assert _found("I asked my son. Will is the one who drives me.") == []  # a sentence's first word
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
