@@ -134,13 +134,20 @@ COMMENTS_K = Path(__file__).resolve().parent / "data" / "comments_k.jsonl"
 COMMENTS_M = Path(__file__).resolve().parent / "data" / "comments_m.jsonl"
 COMMENTS_S = Path(__file__).resolve().parent / "data" / "comments_s.jsonl"
 COMMENTS_W = Path(__file__).resolve().parent / "data" / "comments_w.jsonl"
+# and three more (eighth round), never used to tune a pattern: Reddit r/AskDocs-style posts and
+# the comments under them (r); ageing and caregiving, older writers (e); nutrition, weight-loss
+# drugs and dermatology (n)
+COMMENTS_R = Path(__file__).resolve().parent / "data" / "comments_r.jsonl"
+COMMENTS_E = Path(__file__).resolve().parent / "data" / "comments_e.jsonl"
+COMMENTS_N = Path(__file__).resolve().parent / "data" / "comments_n.jsonl"
 COMMENT_FILES = (COMMENTS, COMMENTS_EXT, COMMENTS_Q, COMMENTS_Y, COMMENTS_B, COMMENTS_F, COMMENTS_T, COMMENTS_K,
-                 COMMENTS_M, COMMENTS_S, COMMENTS_W)
+                 COMMENTS_M, COMMENTS_S, COMMENTS_W, COMMENTS_R, COMMENTS_E, COMMENTS_N)
 COMMENT_AUTHORS = ("first author", "second author", "third author (health Q&A)", "fourth author (health Q&A)",
                    "fifth author (blog and news comments)", "sixth author (patient groups)",
                    "seventh author (video and news comments)", "eighth author (ask-the-doctor letters)",
                    "ninth author (hospital page, second-language writers)", "tenth author (sports medicine and fitness)",
-                   "eleventh author (women's and mental health)")
+                   "eleventh author (women's and mental health)", "twelfth author (AskDocs-style posts)",
+                   "thirteenth author (ageing and caregiving)", "fourteenth author (nutrition, weight loss, skin)")
 
 
 @dataclass
