@@ -27,7 +27,7 @@ from bedside.screening.lexicon import _Lexicon, _split_top_level, by_first_lette
 RELATIVE = (
     r"(?:mom|mum|mommy|mother|dad|daddy|father|parents?|husband|hubby|wife|spouse|partner|boyfriend|girlfriend|fianc[eé]e?|"
     r"son|sons|daughter|daughters|kids?|child|children|baby|toddler|teen|teenager|brother|sister|sibling|twin|"
-    r"grand(?:ma|pa|mother|father|son|daughter|kids?|child)|granny|nana|papa|aunt|auntie|uncle|niece|nephew|cousin|"
+    r"grand(?:ma|pa|mother|father|son|daughter|kids?|child|dad|parents?)|granddad|gramps|grampa|granny|nana|papa|aunt|auntie|uncle|niece|nephew|cousin|"
     r"in-laws?|mother-in-law|father-in-law|stepdad|stepmom|stepson|stepdaughter|family|best friend|friend|roommate|"
     r"boss|neighbou?r|boy|boys|girl|girls|kiddo|newborn|infant|little\s+one|youngest|oldest|eldest|middle\s+child)(?:\s+(?-i:[A-Z][a-z]+)(?=\s+(?:is|has|had|was|takes|took|got|gets|just|went|needs)\b))?"
 )
@@ -157,7 +157,7 @@ _DISCLOSURE = [
     r"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:currently|now|still|finally|officially)\s+(?:in\s+remission|cancer[\s-]free|on\s+dialysis|pregnant|sober|in\s+recovery|in\s+(?:the\s+)?hospital|recovering|healing)\b",
     rf"\b(?:exactly\s+|just\s+)?what\s+(?:happened|is\s+happening|happens)\s+to\s+(?:me|us|{MY_REL}|my\s+late\s+{RELATIVE})\b",
     rf"\b(?:grandma|grandpa|granny|nana|mom|mum|dad|husband|wife|son|daughter|brother|sister|baby|aunt|uncle)'s\s+(?:new\s+|recent\s+|latest\s+)?(?:hip|knee|pacemaker|heart|kidneys?|liver|lungs?|{CONDITION}|{PROCEDURE}|{MEDICATION_SPECIFIC})\b",
-    rf"\b(?:as|speaking\s+as|being)\s+(?:someone|somebody|a\s+person|one|a\s+woman|a\s+man|a\s+mom|a\s+mum|a\s+dad|a\s+parent|an?\s+\w+)\s+(?:with|who\s+has|who\s+had|who'?s\s+had|living\s+with|who\s+lives\s+with|recovering\s+from|who\s+survived)\s+(?:(?:a|an|the|severe|chronic|type\s+[12]|stage\s+\w+|\w+)\s+){{0,2}}{CONDITION}\b",
+    rf"\b(?:as|speaking\s+as|being)\s+(?:someone|somebody|a\s+person|one|a\s+woman|a\s+man|a\s+mom|a\s+mum|a\s+dad|a\s+parent|an?\s+(?:\w+\s+)?\w+)\s+(?:with|who\s+has|who\s+had|who'?s\s+had|living\s+with|who\s+lives\s+with|recovering\s+from|who\s+survived)\s+(?:(?:a|an|the|severe|chronic|type\s+[12]|stage\s+\w+|\w+)\s+){{0,2}}{CONDITION}\b",
     r"\bas\s+(?:a|an)\s+(?:(?:type\s+[12]|t[12]|lifelong|former|recovering|\w+)\s+)?(?:diabetic|asthmatic|epileptic|celiac|coeliac|amputee|cancer\s+survivor|survivor|transplant\s+recipient|cancer\s+patient|heart\s+patient|dialysis\s+patient|kidney\s+patient|type\s+[12])\b",
     rf"\bhaving\s+(?:lived|dealt|struggled|battled|suffered|coped|grown\s+up)\s+with\s+(?:(?:a|an|the|severe|chronic|\w+)\s+){{0,2}}{CONDITION}\b",
     r"\bbeing\s+(?:a\s+)?(?:(?:type\s+[12]|\w+)\s+)?(?:diabetic|bipolar|asthmatic|epileptic|celiac|autistic|anemic|pre-?diabetic|hypertensive|deaf|blind|pregnant|a\s+survivor)\s+(?:myself|ourselves|too|as\s+well)\b|\b(?:diabetic|bipolar|asthmatic|epileptic|celiac|autistic|anemic|pre-?diabetic|pregnant)\s+myself\b",
@@ -167,7 +167,7 @@ _DISCLOSURE = [
     r"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:just\s+|recently\s+|finally\s+|newly\s+)?diagnosed\s+(?:at\s+(?:age\s+)?\d+|with|in\s+(?:19|20)\d\d|last|this|when|two|three|a\s+(?:year|month|week))\b",
     rf"\bmy\s+(?:(?:{RELATIVE})'?s?\s+)?(?:kidney|renal|liver|thyroid|blood|sugar|iron|heart|lung|white|red|platelet|cd4|t-cell|viral|hormone|vitamin\s+\w+|psa|a1c)\s+(?:numbers|levels?|labs|function|results|counts?|tests?|readings|values|load)\b",
     r"\bi\s+(?:lost|gained)\s+\d+\s*(?:lbs?|pounds|kg|kilos)\b",
-    rf"\b{MY_REL}\s+(?:passed\s+away|died|is\s+dying|was\s+hospitali[sz]ed|is\s+in\s+(?:the\s+)?(?:hospital|icu|hospice|rehab)|is\s+on\s+(?:oxygen|dialysis|a\s+ventilator))",
+    rf"\b{MY_REL}\s+(?:passed\s+away|passed\s+(?:on|in|at|last|peacefully)\b|died|is\s+dying|was\s+hospitali[sz]ed|is\s+in\s+(?:the\s+)?(?:hospital|icu|hospice|rehab)|is\s+on\s+(?:oxygen|dialysis|a\s+ventilator))",
     r"\b(?:as\s+a|i'?m\s+a|i\s+am\s+a)\s+(?:type\s+[12]\s+)?(?:diabetic|cancer\s+survivor|breast\s+cancer\s+survivor|survivor|heart\s+patient|transplant\s+(?:patient|recipient)|t1d|t2d|celiac|asthmatic|epileptic|recovering\s+alcoholic|recovering\s+addict)\b",
     # forum shorthand: "post-hysterectomy here", "T2 here", "back pain guy here", "IBS girl here"
     rf"\bpost[\s-]?(?:op|surgery|partum|stroke|transplant|chemo|c-?section|\w+ectomy|\w+plasty|\w+otomy)\s+(?:(?:mama|mum|mom|dad|girl|guy|lady|gal|patient|person)\s+)?here\b|\b(?:type\s?[12]|t[12]d?|diabetic|asthmatic|epileptic|celiac|coeliac|bipolar|pre-?diabetic|insulin[\s-]dependent)\s+here\b|\b(?:{CONDITION}|coeliac|endo)\s+(?:guy|gal|girl|lady|man|woman|mom|mum|mama|dad|patient|sufferer|warrior|survivor|runner|lifter|cyclist|athlete|gran|grandma|grandpa|nurse|teacher)\s+here\b"
@@ -186,6 +186,10 @@ _DISCLOSURE = [
     rf"\b(?:father|mother|brother|sister|son|daughter)\s+in\s+law,?\s+(?:he|she)\s+(?:is|was|has)\s+(?:having\s+|got\s+|had\s+)?(?:the\s+|a\s+)?(?:\w+\s+)?(?:{CONDITION}|problem|problems|trouble|issue)\b",
     # "had both knees done", "my wife has her knee scoped", "got my cataracts removed"
     r"\b(?:had|got|getting|having|has|have|gets)\s+(?:(?:my|both|her|his|their|a|an|the|two|new)\s+){1,2}(?:\w+\s+)?(?:knees?|hips?|shoulders?|eyes?|teeth|back|gallbladder|tonsils|appendix|cataracts?|bunions?|heart\s+valve|valve|stent|acl|meniscus|rotator\s+cuff|carpal\s+tunnel|wisdom\s+teeth)\s+(?:done|replaced|scoped|fixed|out|removed|repaired|operated\s+on|redone|drained|lasered)\b",
+    # a sentence opening on the writer's procedure or medication, subject left out: "Had a
+    # colonoscopy last week", "am on Mounjaro 7.5 and…"
+    rf"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:just\s+|recently\s+|finally\s+)?had\s+(?:a|an|my|another)\s+(?:\w+\s+)?{PROCEDURE}\b"
+    rf"|(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:am|currently|now)\s+on\s+{MEDICATION}\b",
     # "I'm 3 weeks out" (after an operation), "she's two days post-op"
     rf"\b(?:i'?m|im|i\s+am|she'?s|he'?s|{MY_REL}\s+is)\s+(?:\d+|a|one|two|three|four|five|six|a\s+few|few)\s+(?:days?|weeks?|months?|wks?)\s+(?:out|post-?op|post|after|into)\b",
     # "hubby's new hip", "my mother's new pacemaker"
@@ -301,11 +305,13 @@ _URLISH = re.compile(r"https?:|www\.|\.(?:com|net|org|info|biz|io|co|shop|store|
 # reading, thinking or thanking ("I learned a lot about insulin resistance").
 _SENTENCE_SPLIT = re.compile(r"[.!?\n]+")
 _PERSON = re.compile(
-    r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|me|my|mine|myself|we|our|us)\b|^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|baby)\b",
+    r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|me|my|mine|myself|we|our|(?-i:us|Us))\b|^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|grandad|granddad|gran|nan|baby)\b",
     _FLAGS,
 )
+# a condition the vocabulary does not list, by its ending ("costochondritis", "neuropathy")
+_MEDICAL_WORD = r"(?!(?:sym|tele)pathy\b|nostalgia\b|academia\b|osmosis\b)[a-z]{3,}(?:itis|osis|emia|pathy|algia)"
 _HEALTH_TERM = re.compile(
-    rf"\b(?:{CONDITION}|{MEDICATION}|{SYMPTOM}|diagnos\w*|post-?op|cancer[\s-]free|in\s+remission|surgery|operation|hospital|er|icu|chemo|biopsy|flare\w*|defect|stents?|bypass|transplant|ivf|sober|heart\s+attacks|strokes|seizures|miscarried|relapsed|overdosed|pacemaker)\b",
+    rf"\b(?:{CONDITION}|{MEDICATION}|{SYMPTOM}|diagnos\w*|post-?op|cancer[\s-]free|in\s+remission|surgery|operation|hospital|er|icu|chemo|biopsy|flare\w*|defect|stents?|bypass|transplant|ivf|sober|heart\s+attacks|strokes|seizures|miscarried|relapsed|overdosed|pacemaker|{_MEDICAL_WORD}|cancers|intoleran\w*|binge\s+eating|fung(?:al|us)|catheter|incontinen\w*|walker|wheelchair|hearing\s+aids?|dentures|memory\s+(?:loss|went|is\s+going|problems)|confusion)\b",
     _FLAGS,
 )
 _ONLY_READING = re.compile(
@@ -313,7 +319,7 @@ _ONLY_READING = re.compile(
     r"|^\s*(?:should|can|could|may|would|do|is\s+it\s+\w+\s+(?:for|if))\s+i\b(?!.*\b(?:my|our|me)\b)"
     r"|\b(?:my|our)\s+(?:book\s+club|class|students?|patients|clients|readers|community|church|school|team|group|friends)\b"
     # speaking from one's job: "as a nurse for 20 years I can say…", "I'm a pharmacist and I'd add…"
-    r"|\b(?:as|i'?m|i\s+am|i\s+was|being)\s+(?:a|an)\s+(?:retired\s+|former\s+|registered\s+|practicing\s+|\w+\s+)?(?:nurse|pharmacist|doctor|physician|paramedic|emt|physio|physiotherapist|therapist|dietitian|dietician|nutritionist|midwife|pediatrician|surgeon|np|pa|cna|rn|lpn|caregiver|carer|researcher|scientist|epidemiologist|dentist|optometrist|chiropractor|medic)\b(?!\s+(?:with|who\s+has|who\s+had|living\s+with))"
+    r"|\b(?:as|i'?m|i\s+am|i\s+was|being)\s+(?:a|an)\s+(?:retired\s+|former\s+|registered\s+|practicing\s+|\w+\s+)?(?:\w+ologist|\w+iatrist|nurse|pharmacist|doctor|physician|paramedic|emt|physio|physiotherapist|therapist|dietitian|dietician|nutritionist|midwife|pediatrician|surgeon|np|pa|cna|rn|lpn|caregiver|carer|researcher|scientist|epidemiologist|dentist|optometrist|chiropractor|medic)\b(?!\s+(?:with|who\s+has|who\s+had|living\s+with))"
     r"|^\s*(?:sharing|shared|sending|sent|forwarding|forwarded|printing|printed|bookmarking|bookmarked|saving|saved|passing)\s+(?:this|it|that)?\s*(?:with|to|for|along)\b"
     r"|\bmy\s+(?:favou?rite|fave)\s+(?:part|section|bit|line|chart|graphic|paragraph|article|post|tip)\b"
     # "correct me if I'm wrong but…", "as my father used to say", "is wild to me"

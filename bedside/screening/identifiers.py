@@ -156,6 +156,7 @@ _EXTRA_COMMON = """
 weaned wean weaning trached faxed given overnoc
 okay ok email online website blog internet covid vaccine vaccines metformin insulin ozempic
 statin statins keto vegan gluten app apps thanks thank hi hello hey wow lol omg
+sunscreen skincare hotline kinder
 """.split()
 
 # --- patterns ------------------------------------------------------------------------------
