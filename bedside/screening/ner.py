@@ -205,32 +205,44 @@ def shipped(name: str) -> Tagger | None:
     return Tagger(str(path)) if path.exists() else None
 
 
-@lru_cache(maxsize=1)
-def _tagger() -> Tagger | None:
-    return shipped(MODEL)
+class Model:
+    """A model file NAME of this package, opened on first use (None when it or CRFsuite is
+    missing: the patterns then work alone); `swapped(path)` uses another file inside a block
+    (evaluation: a model trained on one half only)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._override: Tagger | None = None
+        self._shipped: Tagger | None = None
+        self._looked = False
+
+    def tagger(self) -> Tagger | None:
+        if self._override is not None:
+            return self._override
+        if not self._looked:
+            self._shipped, self._looked = shipped(self.name), True
+        return self._shipped
+
+    @contextmanager
+    def swapped(self, path: Path) -> Iterator[None]:
+        previous, self._override = self._override, Tagger(str(path))
+        try:
+            yield
+        finally:
+            self._override = previous
+
+
+_MODEL = Model(MODEL)
+model_file = _MODEL.swapped  # tag with the model in PATH inside the block
 
 
 def available() -> bool:
-    return _tagger() is not None
-
-
-@contextmanager
-def model_file(path: Path) -> Iterator[None]:
-    """Tag with the model in PATH inside the block (evaluation: a model trained on one half)."""
-    global _override
-    previous, _override = _override, Tagger(str(path))
-    try:
-        yield
-    finally:
-        _override = previous
-
-
-_override: Tagger | None = None
+    return _MODEL.tagger() is not None
 
 
 def predict(text: str) -> list[tuple[int, int, str]]:
     """Identifier spans (start, end, category) the model finds in TEXT."""
-    tagger = _override or _tagger()
+    tagger = _MODEL.tagger()
     if tagger is None or not text:
         return []
     toks = tokens(text)

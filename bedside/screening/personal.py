@@ -36,13 +36,9 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import lru_cache
-from pathlib import Path
 
 from bedside.screening import disclosure
-from bedside.screening.ner import Tagger, shipped
+from bedside.screening.ner import Model
 
 MODEL = "data/personal.crfsuite"
 RAISE = 0.7
@@ -140,30 +136,14 @@ def _class_words(text: str) -> list[str]:
     return ["0" if w[0].isdigit() else w for w in _CLASS_TOKEN.findall(text)]
 
 
-@lru_cache(maxsize=1)
-def _model() -> Tagger | None:
-    return shipped(MODEL)
-
-
-_override: Tagger | None = None
-
-
-@contextmanager
-def model_file(path: Path) -> Iterator[None]:
-    """Classify with the model in PATH inside the block (evaluation: one trained on the tuning
-    parts only)."""
-    global _override
-    previous, _override = _override, Tagger(str(path))
-    try:
-        yield
-    finally:
-        _override = previous
+_MODEL = Model(MODEL)
+model_file = _MODEL.swapped  # classify with the model in PATH inside the block (make eval)
 
 
 def probabilities(text: str) -> dict[str, float] | None:
     """{"health_disclosure", "advice_request", "personal": probability}, or None when no model
     ships. "personal" is disclosure or advice request or both."""
-    model = _override or _model()
+    model = _MODEL.tagger()
     if model is None or not text.strip():
         return None
     tagger = model.get()
