@@ -19,6 +19,7 @@ the original text, sorted and non-overlapping. Everything is compiled and loaded
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -1174,12 +1175,16 @@ def _rule_found(text: str, clinical: bool) -> list[tuple[int, int, str, int]]:
 def _resolve(found: list[tuple[int, int, str, int]]) -> list[Identifier]:
     """Drop spans overlapping a stronger (or, at equal strength, longer) one; merge same-category neighbours."""
     found.sort(key=lambda f: (f[3], -(f[1] - f[0]), f[0]))
+    # TAKEN never overlaps itself, so kept in start order it is in end order too: a new span can
+    # only overlap its neighbours there (a long comment full of "22F" stays linear, not quadratic)
+    starts: list[int] = []
     taken: list[tuple[int, int, str]] = []
     for start, end, category, _ in found:
-        if any(start < e and s < end for s, e, _ in taken):
+        i = bisect.bisect_left(starts, start)
+        if (i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end and taken[i][1] > start):
             continue
-        taken.append((start, end, category))
-    taken.sort()
+        starts.insert(i, start)
+        taken.insert(i, (start, end, category))
     return [Identifier(category, start, end) for start, end, category in taken]
 
 
