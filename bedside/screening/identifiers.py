@@ -219,11 +219,14 @@ _AGE = re.compile(
 )
 
 # forum style "28F", "(34 M)", "F34": an age with the writer's sex (comments only)
+# (one group per alternative: the match's lastindex is the age)
 _AGE_SEX = re.compile(
     r"(?<![\w./-])(?:(\d{2})[MF]|(?<=\()\s*(\d{2})\s+[MF](?=\s*\))|[MF](\d{2}))(?![\w/%°-]|\.\w)"
-    # "(F, 28)", "(28, F)", "28/F", "(Mike, 52)"
-    r"|(?<=\()\s*(?:[MF]|([A-Z][a-z]+))\s*,\s*(\d{2})\s*(?=\))|(?<=\()\s*(\d{2})\s*,\s*[MF]\s*(?=\))|(?<![\w./-])(\d{2})\s*/\s*[MF](?![\w/])"
+    # "(F, 28)", "(28, F)", "28/F"
+    r"|(?<=\()\s*[MF]\s*,\s*(\d{2})\s*(?=\))|(?<=\()\s*(\d{2})\s*,\s*[MF]\s*(?=\))|(?<![\w./-])(\d{2})\s*/\s*[MF](?![\w/])"
 )
+# "Hubby (Mike, 52)": a listed first name and an age in brackets ("(Mon, 12)" is a date)
+_NAMED_AGE = re.compile(r"(?<=\()\s*([A-Z][a-z]+)\s*,\s*(\d{2})\s*(?=\))")
 
 # How people state ages in comments: "my son (6)", "I (F, 49)", "Dad is 80", "my twins are 14
 # months", "my 7 month old", "I'm only 38", "when she was 2", "46 and just got my results",
@@ -701,7 +704,7 @@ def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int
     for match in _RELATION_NAME.finditer(text) if present & _RELATION_WORDS else ():
         add_group(match, strength=1)
     for match in _RELATION_CAPITAL_NAME.finditer(text) if present & _RELATION_WORDS and present & _NOT_SUBJECT else ():
-        if match.group(1).lower() in firsts and not (match.start(1) >= 2 and text[match.start(1) - 2] in ".!?"):
+        if match.group(1).lower() in firsts:
             spans.append((match.start(1), match.end(1)))
     for match in _TITLES_AND.finditer(text) if "drs" in present or "doctors" in present else ():
         add_group(match, strength=2)
@@ -1145,12 +1148,11 @@ def _rule_found(text: str, clinical: bool) -> list[tuple[int, int, str, int]]:
             if age_over < int(m.group(1)) < 125:
                 add(m.start(1), m.end(1), "AGE", 3)
     if not clinical and digits:
-        firsts = _name_lists()[0]
         for m in _AGE_SEX.finditer(text):
-            if m.group(4) and m.group(4).lower() not in firsts:
-                continue  # "(Mike, 52)" is a name and an age; "(Mon, 12)" a date
-            group = next(g for g in (1, 2, 3, 5, 6, 7) if m.group(g))
-            add(m.start(group), m.end(group), "AGE", 3)
+            add(m.start(m.lastindex or 1), m.end(m.lastindex or 1), "AGE", 3)
+        for m in _NAMED_AGE.finditer(text) if "(" in text else ():
+            if m.group(1).lower() in _name_lists()[0]:
+                add(m.start(2), m.end(2), "AGE", 3)
         for start, end in _comment_ages(text):
             add(start, end, "AGE", 3)
     for m in _AGE.finditer(text) if digits else ():
