@@ -19,7 +19,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -213,15 +213,13 @@ class Model:
     def __init__(self, name: str) -> None:
         self.name = name
         self._override: Tagger | None = None
-        self._shipped: Tagger | None = None
-        self._looked = False
+
+    @cached_property
+    def _shipped(self) -> Tagger | None:
+        return shipped(self.name)
 
     def tagger(self) -> Tagger | None:
-        if self._override is not None:
-            return self._override
-        if not self._looked:
-            self._shipped, self._looked = shipped(self.name), True
-        return self._shipped
+        return self._override or self._shipped
 
     @contextmanager
     def swapped(self, path: Path) -> Iterator[None]:
