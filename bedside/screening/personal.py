@@ -28,7 +28,7 @@ warfarin for years" also yields "my|<REL>", "on|<MED>" and "relative + medicatio
 sentence". Words tie the model to the genres it was trained on; the classes carry what it
 learnt about one drug or condition to every other the vocabulary knows. Left one genre out at a
 time (train on ten tuning parts, score the eleventh), the classifier on its own let through
-22.2 % of the personal comments instead of 27.4 %, publishing 97.2 % instead of 97.3 % of the
+20.5 % of the personal comments instead of 27.4 %, publishing 97.7 % instead of 97.3 % of the
 general ones (docs/screening.md).
 """
 
@@ -63,7 +63,8 @@ _CLASSES = (
     ("BODY", disclosure.BODY),
 )
 _CLASS = re.compile("|".join(rf"(?P<{name}>\b{pattern}\b)" for name, pattern in _CLASSES), re.IGNORECASE)
-_CLASS_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:\.\d+)?|[?!]")
+# "the US" is the country, as the patterns read it (disclosure._PERSON), not "us"
+_THE_US = re.compile(r"\bUS\b")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 _FIRST_PERSON = frozenset({"i", "i'm", "im", "i've", "ive", "i'd", "me", "my", "myself", "mine"})
 _WE = frozenset({"we", "our", "us", "we're", "we've"})
@@ -78,8 +79,8 @@ _DOSE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|ml|units?|iu|%|mmol|mg/dl)\b")
 def features(text: str) -> list[str]:
     """Lower-case words (numbers as "0") and adjacent word pairs, and per sentence its word
     classes, who it is about and their combinations, once each."""
-    low = text.lower().translate(_APOSTROPHES)
-    words = ["0" if w.isdigit() else w for w in _TOKEN.findall(low)]
+    low = _THE_US.sub("usa", text).lower().translate(_APOSTROPHES)
+    words = _words(low)
     found = {"bias"}
     found.update("u=" + w for w in words)
     found.update(f"b={a}|{b}" for a, b in itertools.pairwise(words))
@@ -96,12 +97,12 @@ def _sentence_classes(sentence: str) -> set[str]:
     classes: set[str] = set()
     position = 0
     for m in _CLASS.finditer(sentence):
-        sequence += _class_words(sentence[position : m.start()])
+        sequence += _words(sentence[position : m.start()])
         name = m.lastgroup or ""
         sequence.append(f"<{name}>")
         classes.add(name)
         position = m.end()
-    sequence += _class_words(sentence[position:])
+    sequence += _words(sentence[position:])
     present = set(sequence)
     who = set()
     # "correct me if I'm wrong", "I learned a lot about statins": the writer, not their health
@@ -132,8 +133,9 @@ def _sentence_classes(sentence: str) -> set[str]:
     return out
 
 
-def _class_words(text: str) -> list[str]:
-    return ["0" if w[0].isdigit() else w for w in _CLASS_TOKEN.findall(text)]
+def _words(text: str) -> list[str]:
+    """Lower-case TEXT's words, numbers as "0"."""
+    return ["0" if w.isdigit() else w for w in _TOKEN.findall(text)]
 
 
 _MODEL = Model(MODEL)
