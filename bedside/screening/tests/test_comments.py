@@ -379,8 +379,16 @@ def test_real_dates_and_phones_in_comments_still_count() -> None:
     "Chronic migraine here, the bit about triggers is spot on.",
     "Triathlete here, coeliac too, and race food is a minefield. Coeliac athlete here anyway.",
     "My sister in law, she is having the thyroid problem since years.",
+    "Had a colonoscopy in the spring, the prep was the worst part.",
+    "am on Jardiance now and the thirst is gone",
+    "our granddad has had two skin cancers cut off his nose",
+    "Turns out I'm lactose intolerant, explains a lot",
+    "my plantar fasciitis flared after the hike",  # a condition the vocabulary lacks, by its ending
+    "My father passed in hospice, the nurses were angels",
+    "Being a teenage girl with acne is rough",
+    "Dad uses a walker now and refuses the wheelchair",
 ])
-def test_seventh_round_disclosures_are_held(text: str) -> None:
+def test_new_genre_disclosures_are_held(text: str) -> None:
     result = screen(text, "comment")
     assert result.health_disclosure and result.decision == HOLD
 
@@ -393,6 +401,10 @@ def test_seventh_round_disclosures_are_held(text: str) -> None:
     "Correct me if I'm wrong, but don't antibiotics do nothing for a virus?",
     "Everything in moderation, as my grandmother always said.",
     "Letting kids lift weights at 10 years old is fine with supervision, the evidence says.",
+    "Insulin costs far more in the US than anywhere else.",  # the country, not "us"
+    "I am a retired oncologist and this article is spot on about screening.",
+    "Sunscreen is the best anti-ageing product, full stop.",
+    "I loved the part on sympathy and nostalgia in the clinic.",  # endings of words that are no conditions
 ])
 def test_greetings_scripture_platforms_sayings_and_generic_ages_are_general(text: str) -> None:
     result = screen(text, "comment")
@@ -433,29 +445,3 @@ def test_asking_how_much_before_it_is_fatal_is_a_crisis_but_too_much_water_is_no
 ])
 def test_womens_and_mental_health_words_in_a_personal_sentence(text: str, personal: bool) -> None:
     assert screen(text, "comment").health_disclosure is personal
-
-
-@pytest.mark.parametrize("text", [
-    "Had a colonoscopy in the spring, the prep was the worst part.",
-    "am on Jardiance now and the thirst is gone",
-    "our granddad has had two skin cancers cut off his nose",
-    "Turns out I'm lactose intolerant, explains a lot",
-    "my plantar fasciitis flared after the hike",  # a condition the vocabulary lacks, by its ending
-    "My father passed in hospice, the nurses were angels",
-    "Being a teenage girl with acne is rough",
-    "Dad uses a walker now and refuses the wheelchair",
-])
-def test_eighth_round_disclosures_are_held(text: str) -> None:
-    result = screen(text, "comment")
-    assert result.health_disclosure and result.decision == HOLD, result.reasons
-
-
-@pytest.mark.parametrize("text", [
-    "Insulin costs far more in the US than anywhere else.",  # the country, not "us"
-    "I am a retired oncologist and this article is spot on about screening.",
-    "Sunscreen is the best anti-ageing product, full stop.",
-    "I loved the part on sympathy and nostalgia in the clinic.",  # endings of words that are no conditions
-])
-def test_the_us_specialists_and_modern_words_are_general(text: str) -> None:
-    result = screen(text, "comment")
-    assert result.decision == PUBLISH, (result.identifiers, result.reasons)
