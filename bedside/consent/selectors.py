@@ -129,7 +129,7 @@ def consent_status(*, patient: User, practice: Practice) -> list[dict[str, objec
 
 def invitation_pending(*, token: str) -> Invitation:
     """Return the unused, unexpired invitation for a token, or raise NotFound / Conflict."""
-    invitation = Invitation.objects.select_related("practice").filter(token_sha256=Invitation.digest(token)).first()
+    invitation = Invitation.objects.select_related("practice", "clinician__clinician_profile").filter(token_sha256=Invitation.digest(token)).first()
     if invitation is None:
         raise NotFound()
     if invitation.accepted_at is not None:
