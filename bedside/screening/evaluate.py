@@ -140,14 +140,23 @@ COMMENTS_W = Path(__file__).resolve().parent / "data" / "comments_w.jsonl"
 COMMENTS_R = Path(__file__).resolve().parent / "data" / "comments_r.jsonl"
 COMMENTS_E = Path(__file__).resolve().parent / "data" / "comments_e.jsonl"
 COMMENTS_N = Path(__file__).resolve().parent / "data" / "comments_n.jsonl"
+# and three more (ninth round): search-box and "people also ask" health questions (h); comments on
+# a practice's Facebook and Instagram posts and its reviews (p); physician blogs and medical-news
+# threads, clinicians and patients debating (d)
+COMMENTS_H = Path(__file__).resolve().parent / "data" / "comments_h.jsonl"
+COMMENTS_P = Path(__file__).resolve().parent / "data" / "comments_p.jsonl"
+COMMENTS_D = Path(__file__).resolve().parent / "data" / "comments_d.jsonl"
 COMMENT_FILES = (COMMENTS, COMMENTS_EXT, COMMENTS_Q, COMMENTS_Y, COMMENTS_B, COMMENTS_F, COMMENTS_T, COMMENTS_K,
-                 COMMENTS_M, COMMENTS_S, COMMENTS_W, COMMENTS_R, COMMENTS_E, COMMENTS_N)
+                 COMMENTS_M, COMMENTS_S, COMMENTS_W, COMMENTS_R, COMMENTS_E, COMMENTS_N,
+                 COMMENTS_H, COMMENTS_P, COMMENTS_D)
 COMMENT_AUTHORS = ("first author", "second author", "third author (health Q&A)", "fourth author (health Q&A)",
                    "fifth author (blog and news comments)", "sixth author (patient groups)",
                    "seventh author (video and news comments)", "eighth author (ask-the-doctor letters)",
                    "ninth author (hospital page, second-language writers)", "tenth author (sports medicine and fitness)",
                    "eleventh author (women's and mental health)", "twelfth author (AskDocs-style posts)",
-                   "thirteenth author (ageing and caregiving)", "fourteenth author (nutrition, weight loss, skin)")
+                   "thirteenth author (ageing and caregiving)", "fourteenth author (nutrition, weight loss, skin)",
+                   "fifteenth author (search-box health questions)", "sixteenth author (a practice's social pages and reviews)",
+                   "seventeenth author (physician blogs and medical news)")
 
 
 @dataclass
