@@ -20,6 +20,8 @@ Everything is compiled once, at import.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 
 from bedside.screening.lexicon import _Lexicon, _split_top_level, by_first_letter
 
@@ -29,13 +31,16 @@ RELATIVE = (
     r"son|sons|daughter|daughters|kids?|child|children|baby|toddler|teen|teenager|brother|sister|sibling|twin|"
     r"grand(?:ma|pa|mother|father|son|daughter|kids?|child|dad|parents?)|granddad|gramps|grampa|granny|nana|papa|aunt|auntie|uncle|niece|nephew|cousin|"
     r"in-laws?|mother-in-law|father-in-law|stepdad|stepmom|stepson|stepdaughter|family|best friend|friend|roommate|"
-    r"boss|neighbou?r|boy|boys|girl|girls|kiddo|newborn|infant|little\s+one|youngest|oldest|eldest|middle\s+child)(?:\s+(?-i:[A-Z][a-z]+)(?=\s+(?:is|has|had|was|takes|took|got|gets|just|went|needs)\b))?"
+    r"boss|neighbou?r|boy|boys|girl|girls|kiddo|newborn|infant|little\s+one|youngest|oldest|eldest|middle\s+child|"
+    # "my 3 year old", "our 18-month-old", "my 2yo"
+    r"\d{1,2}\s*(?:-\s*)?(?:years?|yrs?|months?|mos?|weeks?|wks?)\s*(?:-\s*)?olds?|\d{1,2}\s*(?:yo|y/o|mo)\b)(?:\s+(?-i:[A-Z][a-z]+)(?=\s+(?:is|has|had|was|takes|took|got|gets|just|went|needs)\b))?"
 )
 CONDITION = (
     r"(?:diabet\w*|pre-?diabet\w*|type\s?[12]|t[12]d|cancer|tumou?r|leukemia|lymphoma|melanoma|carcinoma|sarcoma|"
     r"hypertension|high blood pressure|low blood pressure|hypotension|high cholesterol|cholesterol|heart disease|"
     r"heart failure|chf|afib|a-?fib|atrial fibrillation|arrhythmia|heart attack|stroke|tia|angina|copd|asthma|"
     r"emphysema|pneumonia|bronchitis|covid|long covid|flu|influenza|shingles|hiv|aids|hepatitis|hep [abc]|std|sti|"
+    r"norovirus|stomach bug|pink eye|strep|strep throat|rsv|hand,? foot and mouth|chickenpox|chicken pox|measles|mumps|whooping cough|lice|scabies|pinworms?|ringworm|impetigo|"
     r"herpes|hpv|chlamydia|gonorrh?ea|syphilis|uti|kidney disease|ckd|kidney stones?|dialysis|liver disease|"
     r"cirrhosis|fatty liver|gallstones?|ibs|ibd|crohn'?s|colitis|celiac|gerd|acid reflux|reflux|ulcers?|"
     r"arthritis|osteo\w*|rheumatoid|lupus|fibromyalgia|gout|ms|multiple sclerosis|parkinson'?s|alzheimer'?s|"
@@ -103,7 +108,7 @@ SYMPTOM = (
     r"swell\w*|swollen|bruis\w*|bleed\w*|spotting|blurr\w*|blurry vision|insomnia|can'?t sleep|"
     r"trouble sleeping|anxious|anxiety|depressed|panic|hair loss|losing hair|weight gain|gaining weight|"
     r"weight loss|losing weight|hot flashes|lumps?|sore|soreness|stiff\w*|aches?|achy|burning|"
-    r"side effects?|reaction|symptoms?|flare\w*|relapse\w*)"
+    r"side effects?|reaction|symptoms?|flare\w*|relapse\w*|threw up|thrown up|puk(?:e|ed|ing)|shedding|hair\s+(?:is\s+)?falling\s+out|crusted|discharge|pus|oozing)"
 )
 
 RELATIVE, CONDITION, MEDICATION, MEDICATION_SPECIFIC, PROCEDURE, RESULT, BODY, SYMPTOM, SYMPTOM_VERB = (
@@ -132,7 +137,7 @@ _DISCLOSURE = [
     rf"\b(?:i|we|{MY_REL})\s+(?:keep\s+getting|keeps\s+getting|missed|forgot|skipped)\s+(?:\w+\s+){{0,3}}(?:{CONDITION}|{MEDICATION}|doses?|utis?|infections?|nosebleeds?)\b",
     rf"\b(?:our|my)\s+{RELATIVE}\s+(?:is|has|had|was|gets|got|takes|snores|stops\s+breathing|can'?t|cannot|keeps|struggles|suffers|needs|uses|went|started)\b(?:\s+[\w'-]+){{0,4}}?\s+(?:{CONDITION}|{MEDICATION}|{PROCEDURE}|{SYMPTOM}|\d+\s+and\s+on|on\s+{MEDICATION})\b",
     # "I have/had/suffer from/live with <condition>"
-    rf"\b(?:i|{MY_REL}|he|she)\s+(?:have|has|had|got|get|gets|suffers?\s+(?:from|with)|suffered\s+(?:from|with)|struggles?\s+with|struggled\s+with|deal\s+with|deals\s+with|dealt\s+with|battled?|beat|survived|am\s+living\s+with|is\s+living\s+with|live\s+with|lives\s+with|am\s+recovering\s+from|is\s+recovering\s+from|'?m\s+recovering\s+from|passed\s+away\s+from|died\s+(?:of|from)|developed|caught|tested\s+positive\s+for|has\s+been\s+fighting|was\s+hospitali[sz]ed\s+(?:for|with))\s+(?!(?:read|heard|seen|learned|learnt|wondered|known|always|never|no|questions?|a\s+question|been\s+reading|been\s+wondering|friends?|people|someone|nothing|any)\b)(?:[\w'-]+\s+){{0,3}}?{CONDITION}\b",
+    rf"\b(?:i|{MY_REL}|he|she)\s+(?:already\s+|also\s+|just\s+|recently\s+|once\s+|previously\s+|both\s+)?(?:have|has|had|got|get|gets|suffers?\s+(?:from|with)|suffered\s+(?:from|with)|struggles?\s+with|struggled\s+with|deal\s+with|deals\s+with|dealt\s+with|battled?|beat|survived|am\s+living\s+with|is\s+living\s+with|live\s+with|lives\s+with|am\s+recovering\s+from|is\s+recovering\s+from|'?m\s+recovering\s+from|passed\s+away\s+from|died\s+(?:of|from)|developed|caught|tested\s+positive\s+for|has\s+been\s+fighting|was\s+hospitali[sz]ed\s+(?:for|with))\s+(?!(?:read|heard|seen|learned|learnt|wondered|known|always|never|no|questions?|a\s+question|been\s+reading|been\s+wondering|friends?|people|someone|nothing|any)\b)(?:[\w'-]+\s+){{0,3}}?{CONDITION}\b",
     rf"\b(?:i'?ve|ive|i'?m|im|i\s+am|i\s+have|he'?s|she'?s|{MY_REL}\s+(?:is|has))\s+(?:had|got|been|a)?\s*(?:(?:a|an|the|type\s+\d|pre-?|borderline|severely|very|chronically|clinically)\s+)*(?:{CONDITION}|diabetic|asthmatic|epileptic|anemic|hypertensive|prediabetic|pre-?diabetic|bipolar|celiac|pregnant|in\s+remission|cancer[\s-]free|a\s+(?:cancer\s+)?survivor|on\s+dialysis|in\s+(?:the\s+)?hospital|in\s+hospice|in\s+icu)\b",
     # medication: "I'm on metformin", "I take 20mg", "my dad takes warfarin"
     rf"(?<!can\s)(?<!should\s)(?<!could\s)(?<!may\s)(?<!do\s)(?<!would\s)(?<!if\s)\b(?:i|{MY_REL}|he|she)\s*(?:'?m|am|is|was|'?ve\s+been|have\s+been|has\s+been|take|takes|took|started|start|stopped|quit|use|uses|inject|injects|was\s+put|got\s+put|was\s+prescribed|got\s+prescribed|am\s+prescribed|'?m\s+prescribed|switched\s+to|went\s+off|came\s+off|went\s+on|been\s+taking|'?ve\s+been\s+taking|am\s+taking|'?m\s+taking|is\s+taking)\s+(?:on\s+)?(?:(?:my|his|her|the|a|an|some|daily|\d+\s?(?:mg|mcg|units?|ml)|low[\s-]dose|high[\s-]dose)\s+)*(?:on\s+)?{MEDICATION}\b",
@@ -166,7 +171,9 @@ _DISCLOSURE = [
     rf"\b(?:i|we|{MY_REL}|he|she)\s+(?:went|have\s+gone|'?ve\s+gone|am\s+going|'?m\s+going|is\s+going|are\s+going|was\s+going|been\s+going)\s+through\s+(?:(?:a|an|the|my|his|her|two|three|several|\w+)\s+){{0,2}}(?:chemo|chemotherapy|radiation|treatment|treatments|ivf|rehab|surgery|surgeries|dialysis|menopause|withdrawal|detox|{CONDITION})\b",
     r"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:just\s+|recently\s+|finally\s+|newly\s+)?diagnosed\s+(?:at\s+(?:age\s+)?\d+|with|in\s+(?:19|20)\d\d|last|this|when|two|three|a\s+(?:year|month|week))\b",
     rf"\bmy\s+(?:(?:{RELATIVE})'?s?\s+)?(?:kidney|renal|liver|thyroid|blood|sugar|iron|heart|lung|white|red|platelet|cd4|t-cell|viral|hormone|vitamin\s+\w+|psa|a1c)\s+(?:numbers|levels?|labs|function|results|counts?|tests?|readings|values|load)\b",
-    r"\bi\s+(?:lost|gained)\s+\d+\s*(?:lbs?|pounds|kg|kilos)\b",
+    r"\bi\s+(?:lost|gained)\s+\d+\s*(?:lbs?|pounds|kg|kilos)\b"
+    # "3 months in, down 20 lbs", "i'm up 15 pounds since the pill"
+    r"|(?:(?:(?<![\w\s,'])|(?<=[.!?,]\s))|\b(?:i'?m|im|i\s+am|now|and|but|already|so\s+far)\s+)(?:down|up)\s+\d+\s*(?:lbs?|pounds|kg|kilos|stone)\b",
     rf"\b{MY_REL}\s+(?:passed\s+away|passed\s+(?:on|in|at|last|peacefully)\b|died|is\s+dying|was\s+hospitali[sz]ed|is\s+in\s+(?:the\s+)?(?:hospital|icu|hospice|rehab)|is\s+on\s+(?:oxygen|dialysis|a\s+ventilator))",
     r"\b(?:as\s+a|i'?m\s+a|i\s+am\s+a)\s+(?:type\s+[12]\s+)?(?:diabetic|cancer\s+survivor|breast\s+cancer\s+survivor|survivor|heart\s+patient|transplant\s+(?:patient|recipient)|t1d|t2d|celiac|asthmatic|epileptic|recovering\s+alcoholic|recovering\s+addict)\b",
     # forum shorthand: "post-hysterectomy here", "T2 here", "back pain guy here", "IBS girl here"
@@ -194,14 +201,27 @@ _DISCLOSURE = [
     rf"\b(?:i'?m|im|i\s+am|she'?s|he'?s|{MY_REL}\s+is)\s+(?:\d+|a|one|two|three|four|five|six|a\s+few|few)\s+(?:days?|weeks?|months?|wks?)\s+(?:out|post-?op|post|after|into)\b",
     # "hubby's new hip", "my mother's new pacemaker"
     rf"\b(?:hubby|wifey|partner|fianc[eé]e?|boyfriend|girlfriend|kid|child|mother|father|grandmother|grandfather|mama|papa)'s\s+(?:new\s+|recent\s+|latest\s+)?(?:hip|knee|pacemaker|heart|kidneys?|liver|lungs?|{CONDITION}|{PROCEDURE}|{MEDICATION_SPECIFIC})\b",
+    # injuries mid-sentence: "when I sprained my ankle", "my son broke his wrist"
+    rf"\b(?:i|{MY_REL}|he|she)\s+(?:tore|broke|sprained|strained|pulled|dislocated|fractured|ruptured|injured|blew\s+out|busted)\s+(?:my|his|her)\s+(?:left\s+|right\s+|\w+\s+)?(?:{BODY}|hamstring|calf|achilles|acl|mcl|meniscus|rotator\s+cuff|groin|ankle|wrist|shoulder|knee|back|neck|hip|elbow|toe|finger|rib|ribs|arm|leg|foot|nose|collarbone|tailbone)\b",
+    # pregnancy without the word: "Just found out I'm expecting!", "pregnant with #3", "we're expecting our first"
+    rf"\b(?:i'?m|im|i\s+am|we'?re|we\s+are|she'?s|{MY_REL}\s+is)\s+(?:\w+\s+)?expecting(?=\s*(?:[.!,?\U0001F300-\U0001FAFF]|$)|\s+(?:a\s+(?:baby|boy|girl|rainbow)|our|my|twins|again|baby|number|no\.?\s*\d|#\d|in\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|the\s+(?:spring|summer|fall|autumn|winter))))"
+    r"|(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:currently\s+|now\s+)?pregnant\s+with\s+(?:#\s?\d|number|baby|twins|our|my|\w+\s+(?:baby|child|kid))",
+    # "my son is in recovery from fentanyl", "I'm two years in recovery"
+    rf"\b(?:i'?m|im|i\s+am|i'?ve\s+been|(?:he|she)'?s|(?:he|she)\s+is|{MY_REL}\s+(?:is|has\s+been))\s+(?:(?:\w+\s+){{1,2}})?in\s+recovery\b",
+    # a sentence opening on a course of a drug: "on accutane month 4 and my lips…"
+    rf"(?:(?<![\w\s,'])|(?<=[.!?]\s))on\s+{MEDICATION}\s+(?:(?:month|week|day|year)\s+\d+|for\s+(?:\d+|a|an|one|two|three|four|five|six|several|many|over)\b|since\b)",
+    # "Living kidney donor here (gave one to my sister)", "I donated a kidney"
+    r"\b(?:living\s+)?(?:kidney|liver|bone\s+marrow|stem\s+cell|organ)\s+donor\s+here\b|\b(?:i|we)\s+(?:donated|gave)\s+(?:a|my|one|half\s+my|part\s+of\s+my)\s+(?:kidney|liver|bone\s+marrow)\b",
 ]
 
 # --- advice requests ----------------------------------------------------------------------
-_ACTION = r"(?:stop|start|quit|take|keep|skip|switch|change|increase|decrease|lower|raise|double|halve|cut|reduce|up\s+(?:my|the|his|her)|try|use|continue|go|get|see|call|ask|worry|be\s+worried|be\s+concerned|be\s+scared|wait|push|demand|eat|drink|avoid|exercise|fast|come\s+off|go\s+off|wean|split|crush|mix|combine|give|let|have)"
+_ACTION = r"(?:stop|start|quit|take|keep|skip|switch|change|increase|decrease|lower|raise|double|halve|cut|reduce|up\s+(?:my|the|his|her)|try|use|continue|go|get|see|call|ask|worry|be\s+worried|be\s+concerned|be\s+scared|wait|push|demand|eat|drink|avoid|exercise|fast|come\s+off|go\s+off|wean|split|crush|mix|combine|give|let|have|add|drop|stay\s+on|go\s+back\s+on|restart|resume|delay|postpone|refuse|decline)"
 _ADVICE = [
     rf"\bshould\s+(?:i|we|{MY_REL}|he|she)\b(?:\s+\w+){{0,2}}",
     r"\b(?:do|would|will|could)\s+(?:you|u)\s+(?:think|recommend|suggest|advise|say)\s+(?:that\s+)?(?:i|we|my|he|she|it)\b",
-    rf"\b(?:can|could|may|do|does|would|is\s+it\s+(?:ok|okay|safe|fine|bad|dangerous|possible|normal|alright|wise|smart)\s+(?:for|if))\s+(?:i|me|we|{MY_REL}|my\s+(?:\w+\s+)?{RELATIVE}|he|she)\s+(?:\w+\s+)?(?:safely\s+)?(?:{_ACTION}|need|have\s+to|still|drink|eat|fly|travel|exercise|lift|drive|breastfeed|get\s+pregnant|mix)\b",
+    rf"\b(?:can|could|may|do|does|would|is\s+it\s+(?:ok|okay|safe|fine|bad|dangerous|possible|normal|alright|wise|smart)\s+(?:for|if))\s+(?:i|me|we|{MY_REL}|my\s+(?:\w+\s+)?{RELATIVE}|he|she)\s+(?:\w+\s+)?(?:safely\s+)?(?:{_ACTION}|need|have\s+to|still|drink|eat|fly|travel|exercise|lift|drive|breastfeed|get\s+pregnant|mix)\b"
+    # ...but not the practice's logistics: "do we need to book now?", "can I bring the form in?"
+    r"(?!\s+(?:to\s+)?(?:book|schedule|reschedule|bring|register|pre-?register|sign\s+up|fill|call\s+ahead|pay|park|print|email|fax|the\s+form|a\s+form|an?\s+appointment\s+(?:for|to)\s+(?:a\s+)?(?:sports|school|camp|work|dot)\s+physical))",
     r"\bis\s+(?:it|this|that)\s+(?:normal|ok|okay|serious|bad|dangerous|something\s+to\s+worry\s+about|a\s+problem|concerning|cancer|a\s+sign|worrying|safe)\s+(?:for\s+(?:me|my|him|her|someone\s+(?:like\s+me|my\s+age|with\s+my|in\s+my))|that\s+(?:i|my)|if\s+(?:i|my)|to\s+(?:have|feel|get)\s+(?:this|these|my|it))",
     r"\b(?:is|are|was)\s+(?:this|that|it|these)\s+(?:normal|ok|okay|serious|bad|dangerous|concerning)\s+(?:for\s+me|for\s+my|in\s+my\s+case|given\s+my)\b",
     rf"\bis\s+my\s+(?:(?:{RELATIVE})'?s?\s+)?(?:\w+\s+){{0,2}}(?:normal|ok|okay|too\s+(?:high|low)|high|low|bad|good|dangerous|serious|safe|concerning|something|a\s+sign|cancer|enough)\b",
@@ -212,7 +232,7 @@ _ADVICE = [
     rf"\b(?:could|might|can)\s+(?:this|that|it|these|my\s+\w+)\s+be\s+(?:a\s+|an\s+|the\s+)?(?:{CONDITION}|serious|something\s+serious|dangerous|the\s+reason|because|from|caused|related|why|a\s+sign|sign|symptom)\b",
     r"\b(?:any|some|your)\s+(?:advice|suggestions|recommendations|tips|thoughts|ideas)\s+(?:for\s+(?:me|my|someone\s+like\s+me)|on\s+(?:my|what\s+i|how\s+i|whether\s+i)|about\s+my|please|would\s+be)\b",
     r"\b(?:please|pls|plz)\s+(?:advise|help\s+me|tell\s+me\s+(?:what|if|whether|how))\b|\b(?:can|could)\s+(?:you|u|someone|anyone)\s+(?:please\s+)?(?:advise|tell\s+me\s+(?:if|whether|what|how)|help\s+me|look\s+at\s+my|explain\s+my|check\s+my|review\s+my|recommend\s+(?:\w+\s+){0,3}for\s+(?:me|my))\b",
-    r"\b(?:does|do|could|would|can)\s+(?:this|that|it|these)\s+mean\s+(?:that\s+)?(?:i|my|he|she|we)\b|\b(?:something|anything)\s+wrong\s+with\s+(?:me|my|him|her)\b",
+    r"\b(?:does|do|could|would|can)\s+(?:this|that|it|these)\s+mean\s+(?:that\s+)?(?:i|i'?m|im|my|he|she|we)\b|\b(?:something|anything)\s+wrong\s+with\s+(?:me|my|him|her)\b",
     r"\b(?:i|we)\s+(?:want|need|would\s+like)\s+(?:to\s+know|advice|your\s+(?:opinion|advice))\s+(?:if|whether|what|how|about|on)\s+(?:i|my|we|he|she)\b",
     r"\b(?:i'?m|im|i\s+am)\s+(?:wondering|not\s+sure|unsure|confused|worried)\s+(?:if|whether|what|how|about)\s+(?:i|my|it'?s|this\s+is)\b(?=[^.!]*(?:\?|should|need|normal|ok|okay|safe))",
     r"\bhow\s+(?:do|can|should)\s+i\s+(?:know|tell)\s+if\s+(?:i|my)\b",
@@ -222,13 +242,20 @@ _ADVICE = [
     r"\bwhat\s+(?:else\s+)?(?:can|could|should)\s+(?:i|we)\s+(?:do|take|try|ask|eat)\b",
     # "does this apply to me?", "is surgery my only option now?"
     r"\b(?:does|would|could|will|should)\s+(?:this|that|it|any\s+of\s+this)\s+(?:apply|work|help)\s+(?:to|for)\s+(?:me|my\s+\w+|us)\b|\bis\s+(?:\w+\s+){1,2}my\s+(?:only|best|last)\s+(?:option|choice|hope)\b",
+    # "urgent care or wait til monday?", "is it worth it for me now", "why do my gums bleed…"
+    r"\b(?:er|a&e|urgent\s+care|walk-?in|the\s+doctor|gp|911|ambulance|hospital)\s+or\s+(?:just\s+)?(?:wait|not|stay\s+home|sleep\s+it\s+off|ride\s+it\s+out)\b"
+    r"|\bis\s+it\s+(?:still\s+)?worth\s+it\s+(?:for\s+(?:me|him|her|us|my\s+\w+)|at\s+my\s+age)\b"
+    r"|^\W*why\s+(?:do|does|did|is|are|am|would|does)\s+(?:my|i|i'?m|im|me)\b",
 ]
 
 # --- spam and promotion -------------------------------------------------------------------
 _SPAM = [
+    # recruiting and selling in the comments: "join my team", "be your own boss", "50 five-star
+    # Google reviews delivered", "DM for pricing", "WhatsApp us now", "check my site"
+    r"\b(?:join\s+my\s+team|be\s+your\s+own\s+boss|earn\s+(?:a\s+)?commissions?|comment\s+['\"\u2018\u201c]?info\b|(?:five|5)[\s-]?star\s+(?:google\s+|yelp\s+)?reviews\s+(?:delivered|for\s+sale|guaranteed|in\s+\d+)|(?:buy|get)\s+(?:\d+\s+)?(?:google|yelp|real|5[\s-]?star)\s+reviews|dm\s+(?:me\s+|us\s+)?for\s+(?:pricing|prices?|rates|details|info|more)|whats\s?app\s+(?:us|me)\b|check\s+(?:out\s+)?(?:my|our)\s+(?:site|website|page|profile)|all[\s-]inclusive\s+packages?)",
     r"\b(?:buy|order|purchase|shop)\s+(?:now|today|here|online|cheap|discount\w*|generic|real|original|without\s+(?:a\s+)?prescription|it\s+(?:here|now|at|from|on))\b",
-    r"\b(?:working|work)\s+from\s+(?:home|your\s+phone)\b(?=[^.]*(?:\$|earn|made|make|income|profile|link|dm|click))|\b(?:cheap|discount(?:ed)?)\s+(?:\w+\s+)?(?:pills|meds|medications?|drugs|viagra|cialis|supplements?|deals?|rx|prescriptions?|generics?)|\b(?:no\s+prescription|without\s+(?:a\s+)?prescription|rx\s+free|overnight\s+shipping|free\s+shipping|lowest\s+prices?|best\s+prices?|huge\s+discount|\d+%\s+off|limited\s+offer|limited\s+time|special\s+offer|act\s+now|order\s+now|click\s+here|click\s+(?:the|my)\s+link|(?:link|links|info)\s+in\s+(?:my\s+)?(?:bio|profile|description)|book\s+(?:online|now)(?:\s+today)?|visit\s+(?:my|our)\s+(?:site|website|page|store|shop|blog|channel)|check\s+out\s+my\s+(?:site|website|page|store|shop|blog|channel|profile|link)|subscribe\s+to\s+my|follow\s+me\s+(?:on|at)|dm\s+me|message\s+me\s+on\s+(?:whatsapp|telegram|instagram|ig)|whats\s?app\s*(?:me|\+|:|number|\d)|telegram\s*[:@]|contact\s+(?:dr\.?\s+\w+|him|her|them|[\w.@-]*_[\w.@-]*)\s+(?:on|via|through|at)\s+(?:whatsapp|email|telegram|instagram|ig|facebook|tiktok)|i\s+want\s+to\s+testify|the\s+great\s+dr\.?\s+\w+|(?:call|text)\s+(?:now|today)\s+(?:at\s+|on\s+)?1?[-\s.]?\(?8(?:00|88|77|66|55|44|33)\)?)\b",
-    r"\b(?:viagra|cialis|levitra|kamagra|tramadol\s+online|xanax\s+online|oxy\w*\s+online|phentermine|casino|poker|slots?\s+online|betting|bet365|lottery|sweepstakes|porn|xxx|escort|dating\s+site|hot\s+singles|replica|rolex|payday\s+loans?|loans?\s+(?:online|fast|approved)|fast\s+approval|no\s+collateral|(?:private|certified|ethical)\s+hackers?|hire\s+a\s+hacker|credit\s+repair|forex|crypto\w*|bitcoin|btc|ethereum|nft|binary\s+options?|trading\s+(?:platform|signals|account|expert)|investment\s+(?:platform|opportunity|plan)|passive\s+income|make\s+money|earn\s+(?:\$\s?\d[\d,.]*k?|money|cash|\d[\d,.]*k?)|\$\d[\d,]*\s+(?:a|per)\s+(?:day|week|month|hour)|work\s+from\s+home|wfh\s+job|mlm|seo\s+(?:services?|expert|agency)|backlinks?|guest\s+posts?|link\s+building|rank\s+(?:#?1|higher|first)\s+on\s+google|increase\s+your\s+(?:traffic|rankings?)|web\s+traffic)\b",
+    r"\b(?:working|work)\s+from\s+(?:home|your\s+phone)\b(?=[^.]*(?:\$|earn|made|make|income|profile|link|dm|click))|\b(?:cheap|discount(?:ed)?)\s+(?:\w+\s+)?(?:pills|meds|medications?|drugs|viagra|cialis|supplements?|deals?|rx|prescriptions?|generics?)|\b(?:no\s+prescription|without\s+(?:a\s+)?prescription|rx\s+free|overnight\s+shipping|free\s+shipping|lowest\s+prices?|best\s+prices?|huge\s+discount|\d+%\s+off|limited\s+offer|limited\s+time|special\s+offer|act\s+now|order\s+now|click\s+here|click\s+(?:the|my)\s+link|(?:link|links|info)\s+in\s+(?:my\s+)?(?:bio|profile|description)|(?<!to\s)(?<!we\s)(?<!i\s)book\s+(?:online|now)(?:\s+today)?|visit\s+(?:my|our)\s+(?:site|website|page|store|shop|blog|channel)|check\s+out\s+my\s+(?:site|website|page|store|shop|blog|channel|profile|link)|subscribe\s+to\s+my|follow\s+me\s+(?:on|at)|dm\s+me|message\s+me\s+on\s+(?:whatsapp|telegram|instagram|ig)|whats\s?app\s*(?:me|\+|:|number|\d)|telegram\s*[:@]|contact\s+(?:dr\.?\s+\w+|him|her|them|[\w.@-]*_[\w.@-]*)\s+(?:on|via|through|at)\s+(?:whatsapp|email|telegram|instagram|ig|facebook|tiktok)|i\s+want\s+to\s+testify|the\s+great\s+dr\.?\s+\w+|(?:call|text)\s+(?:now|today)\s+(?:at\s+|on\s+)?1?[-\s.]?\(?8(?:00|88|77|66|55|44|33)\)?)\b",
+    r"(?<!take\s)(?<!taking\s)(?<!took\s)(?<!my\s)(?<!prescribed\s)\b(?:viagra|cialis|levitra)\b(?!\s+(?:with|and\s+my|while|if|after|before|for\s+my))|\b(?:kamagra|tramadol\s+online|xanax\s+online|oxy\w*\s+online|phentermine|casino|poker|slots?\s+online|betting|bet365|lottery|sweepstakes|porn|xxx|escort|dating\s+site|hot\s+singles|replica|rolex|payday\s+loans?|loans?\s+(?:online|fast|approved)|fast\s+approval|no\s+collateral|(?:private|certified|ethical)\s+hackers?|hire\s+a\s+hacker|credit\s+repair|forex|crypto\w*|bitcoin|btc|ethereum|nft|binary\s+options?|trading\s+(?:platform|signals|account|expert)|investment\s+(?:platform|opportunity|plan)|passive\s+income|make\s+money|earn\s+(?:\$\s?\d[\d,.]*k?|money|cash|\d[\d,.]*k?)|\$\d[\d,]*\s+(?:a|per)\s+(?:day|week|month|hour)|work\s+from\s+home|wfh\s+job|mlm|seo\s+(?:services?|expert|agency)|backlinks?|guest\s+posts?|link\s+building|rank\s+(?:#?1|higher|first)\s+on\s+google|increase\s+your\s+(?:traffic|rankings?)|web\s+traffic)\b",
     r"\b(?:miracle|secret|natural|herbal|100%\s+natural|guaranteed|proven|instant|permanent)\s+(?:cure|remedy|treatment|solution|pills?|formula|supplement|weight\s+loss|fat\s+burner|herbs?)\b|\b(?:cured|cure|reverse[sd]?|eliminate[sd]?|got\s+rid\s+of|heal(?:ed|s)?)\s+(?:my\s+|your\s+|his\s+|her\s+)?(?:diabetes|cancer|herpes|hiv|hpv|arthritis|high\s+blood\s+pressure|hypertension|it|them)\s+(?:in\s+(?:just\s+)?\d+\s+(?:days?|weeks?)|naturally|permanently|for\s+good|completely|with\s+(?:this|these|his|her|dr\.?\s*\w+|herbs?|herbal))\b|\bdr\.?\s+\w+\s+(?:herbal|spell|remedy|medicine)|\b(?:cured|healed)\s+(?:my|his|her)\s+(?:[\w'-]+\s+){1,6}?with\s+(?:(?:his|her|the|natural|herbal)\s+)?(?:roots|herbs|herbal|remedies|medicine)\b|\bspell\s*caster\b|\bherbal\s+(?:doctor|medicine|remedy|cure)\b",
     # marketing cues that are spam whatever the product: scarcity, secret formulas, paid-for help
     r"\blimited\s+(?:bottles|stock|supply|spots|quantities|units|time\s+only)\b|\b(?:only\s+)?\d+\s+(?:bottles|spots|units)\s+left\b|\b(?:bottles|spots|stock)\s+(?:are\s+)?(?:left|running\s+out|selling\s+out)\b"
@@ -311,7 +338,7 @@ _PERSON = re.compile(
 # a condition the vocabulary does not list, by its ending ("costochondritis", "neuropathy")
 _MEDICAL_WORD = r"(?!(?:sym|tele)pathy\b|nostalgia\b|academia\b|osmosis\b)[a-z]{3,}(?:itis|osis|emia|pathy|algia)"
 _HEALTH_TERM = re.compile(
-    rf"\b(?:{CONDITION}|{MEDICATION}|{SYMPTOM}|diagnos\w*|post-?op|cancer[\s-]free|in\s+remission|surgery|operation|hospital|er|icu|chemo|biopsy|flare\w*|defect|stents?|bypass|transplant|ivf|sober|heart\s+attacks|strokes|seizures|miscarried|relapsed|overdosed|pacemaker|{_MEDICAL_WORD}|cancers|intoleran\w*|binge\s+eating|fung(?:al|us)|catheter|incontinen\w*|walker|wheelchair|hearing\s+aids?|dentures|memory\s+(?:loss|went|is\s+going|problems)|confusion)\b",
+    rf"\b(?:{CONDITION}|{MEDICATION}|{SYMPTOM}|diagnos\w*|post-?op|cancer[\s-]free|in\s+remission|surgery|operation|hospital|er|icu|chemo|biopsy|flare\w*|defect|stents?|bypass|transplant|ivf|sober|heart\s+attacks|strokes|seizures|miscarried|relapsed|overdosed|pacemaker|{_MEDICAL_WORD}|cancers|intoleran\w*|binge\s+eating|fung(?:al|us)|catheter|incontinen\w*|walker|wheelchair|hearing\s+aids?|dentures|memory\s+(?:loss|went|is\s+going|problems)|confusion(?!\s+(?:in|about|over|around|on|of|with|among)\b)|crutches|low\s+iron|in\s+recovery|concussion)\b",
     _FLAGS,
 )
 _ONLY_READING = re.compile(
@@ -323,11 +350,34 @@ _ONLY_READING = re.compile(
     r"|^\s*(?:sharing|shared|sending|sent|forwarding|forwarded|printing|printed|bookmarking|bookmarked|saving|saved|passing)\s+(?:this|it|that)?\s*(?:with|to|for|along)\b"
     r"|\bmy\s+(?:favou?rite|fave)\s+(?:part|section|bit|line|chart|graphic|paragraph|article|post|tip)\b"
     # "correct me if I'm wrong but…", "as my father used to say", "is wild to me"
+    # years in a specialty: "in my 20 years in emergency medicine", "22 years of general surgery"
+    r"|\b(?:\d+|ten|fifteen|twenty|thirty|forty|many|several)\s+(?:\+\s+)?years?\s+(?:of|in|as\s+an?)\s+(?:\w+\s+)?(?:medicine|surgery|practice|nursing|pharmacy|primary\s+care|critical\s+care|intensive\s+care|pediatrics|paediatrics|psychiatry|radiology|oncology|cardiology|anesthesia|anaesthesia|obstetrics|obgyn|ob-gyn|dermatology|neurology|urology|orthopedics|orthopaedics|general\s+practice|family\s+practice|the\s+er|the\s+ed|the\s+icu|healthcare|health\s+care|practice)\b"
+    # a prescriber or pharmacist at work: "we can prescribe Paxlovid now", "I prescribe it daily"
+    r"|\b(?:i|we)\s+(?:(?:can|could|cannot|can'?t|now|still|often|routinely|rarely|never|also)\s+)*(?:prescribe|prescribing|dispense|dispensing)\b"
     r"|\bcorrect\s+me\s+if\b|\bas\s+my\s+\w+\s+(?:used\s+to\s+say|always\s+says?|would\s+say|says|said)\b"
     r"|\b(?:wild|crazy|strange|weird|interesting|insane|odd|obvious|clear|news|sense|surprising)\s+to\s+me\b",
     _FLAGS,
 )
 _GENERIC_HEALTH = re.compile(r"^(?:condition|disease|disorder|illness|syndrome|symptoms?|pain|medicine|pills?|hospital|surgery|operation)$", _FLAGS)
+
+
+@lru_cache(maxsize=1)
+def drug_words() -> frozenset[str]:
+    """Some 30,000 one-word drug names, generic and brand ("accutane", "propranolol", "zyrtec"):
+    data/drugs.txt, written from the drug-named-entity-recognition package by
+    `python -m bedside.screening.train drugs`. MEDICATION above lists the ones the patterns
+    need by name; this list lets a sentence about the writer count any drug as a health term."""
+    text = (resources.files("bedside.screening") / "data" / "drugs.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+_DRUG_TOKEN = re.compile(r"[a-z][a-z0-9-]{3,}", re.IGNORECASE)
+
+
+def drugs_in(text: str) -> list[re.Match[str]]:
+    """The words of TEXT that are drug names (see drug_words)."""
+    drugs = drug_words()
+    return [m for m in _DRUG_TOKEN.finditer(text) if m.group().lower() in drugs]
 
 
 def only_reading(sentence: str) -> bool:
@@ -336,18 +386,35 @@ def only_reading(sentence: str) -> bool:
     return bool(_ONLY_READING.search(sentence) or _PET.search(sentence))
 
 
+# A comment that opens by naming the writer's profession ("Pharmacist perspective:", "Australian
+# GP:", "ER nurse here.", "Retired cardiologist -"): its "we" and "our" are that profession's
+_PROFESSIONAL_OPENING = re.compile(
+    r"^\W*(?:\w+\s+){0,2}?(?:gp|pharmacist|nurse|np|rn|pa|md|physician|doctor|doc|surgeon|hospitalist|intensivist|internist|resident|attending|paramedic|emt|midwife|dietitian|physio|physiotherapist|\w+ologist|\w+iatrist|\w+ician)s?"
+    r"\s*(?:here|perspective|pov|view|take|speaking|checking\s+in)?\s*(?:[:.\-\u2013\u2014,]|\bhere\b)",
+    _FLAGS,
+)
+_TOPIC_BEFORE = re.compile(r"\b(?:about|regarding)\s+(?:the\s+)?$", _FLAGS)
+_WE_ONLY = re.compile(r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|me|my|mine|myself)\b", _FLAGS)
+
+
 def _personal_health_sentences(text: str) -> list[tuple[int, int]]:
     """Spans from a person word to the first specific health term, one per qualifying sentence."""
     spans = []
     start = 0
+    professional = _PROFESSIONAL_OPENING.match(text) is not None
     for boundary in [*_SENTENCE_SPLIT.finditer(text), None]:
         end = boundary.start() if boundary else len(text)
         sentence = text[start:end]
         # "my cat has diabetes lol": a pet's health is nobody's
         if sentence.strip() and not only_reading(sentence):
             person = _PERSON.search(sentence)
+            if person and professional and not _WE_ONLY.search(sentence) and not re.match(r"^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|grandad|granddad|gran|nan|baby)\b", sentence, _FLAGS):
+                person = None  # the profession's "we" ("We were filling prescriptions at a loss")
             if person:
                 terms = [m for m in _HEALTH_TERM.finditer(sentence) if not _GENERIC_HEALTH.match(m.group())]
+                terms = sorted(terms + drugs_in(sentence), key=lambda m: m.start())
+                # "a letter about lice", "a talk regarding statins": a topic, not a case
+                terms = [m for m in terms if not _TOPIC_BEFORE.search(sentence, 0, m.start())]
                 if terms:
                     lo = min(person.start(), terms[0].start())
                     hi = max(person.end(), terms[0].end())
@@ -361,6 +428,8 @@ def _personal_health_sentences(text: str) -> list[tuple[int, int]]:
 _CONTEXTUAL_ADVICE = re.compile(
     r"\b(?:is|are|was)\s+(?:that|this|it|these|those)\s+(?:too\s+(?:high|low|much)|high|low|normal|ok|okay|bad|dangerous|serious|concerning|safe|a\s+problem|something\s+to\s+worry\s+about|worrying|enough)\b"
     r"|\bwhat\s+(?:should|can|do)\s+(?:we|i)\s+do\b|\bwhat\s+(?:does|do)\s+(?:that|this|it)\s+mean\b|\bany\s+(?:advice|ideas|suggestions|tips)\b|\bwhat\s+do\s+you\s+(?:think|suggest|recommend)\b"
+    r"|\b(?:does|do)\s+(?:that|this|it)\s+mean\b"
+    r"|\b(?:is|could)\s+(?:that|this|it)\s+(?:be\s+)?(?:a\s+|an\s+)?(?:sign\s+of\s+)?[\w'-]+(?:\s+[\w'-]+)?\s*\??\s*$"
     r"|\bis\s+it\s+too\s+(?:late|early|soon)\b|\bwhat\s+(?:helps|would\s+help|can\s+help)\b|\bwould\s+it\s+be\s+(?:ok|okay|safe|fine|bad|wise|better|dangerous|smart)\s+(?:to|for\s+me|if\s+i)\b|\bis\s+(?:that|this|it)\s+(?:a|an)\s+(?:side\s+effect|symptom|sign|reaction)\b",
     _FLAGS,
 )
@@ -439,6 +508,12 @@ def _is_question(text: str, start: int, end: int) -> bool:
     if question != -1 and question <= sentence_end + 1:
         return True
     match_text = text[start:end].lower()
+    # search-box style drops the question mark: "can i drink on my antibiotics", "…10 years, can i
+    # add ashwagandha": an inverted question that opens the sentence or follows a comma ("can we
+    # stop shaming mums" is a plea, not a question)
+    opening = max(text.rfind(mark, 0, start) for mark in ".!?\n,;")
+    if not text[opening + 1 : start].strip() and re.match(r"(?:can|could|may|should|do|does|did|is|are|am|will|would|what|which|how|when|why)\s(?!we\b|(?:\w+\s+)?we\s+(?:stop|talk|all|just|please)\b)", match_text):
+        return True
     # "should I…" without a question mark is still a question in comment style; "any advice",
     # "please advise", "wondering if I" are requests by their wording
     return bool(re.match(r"should\s|any\s|some\s|your\s|please|pls|plz|can\s+you|could\s+you|can\s+someone|can\s+anyone|could\s+someone|i'?m\s+wondering|im\s+wondering|i\s+am\s+wondering|i'?m\s+not\s+sure|i\s+(?:want|need|would)|what\s+(?:else\s+)?(?:can|could|should)\s+i|how\s+(?:do|can|should)\s+i|is\s+my|what\s+dose|what\s+dosage", match_text))

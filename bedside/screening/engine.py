@@ -377,7 +377,9 @@ _GENERAL_CUE = re.compile(
     r"\b(?:how\s+(?:do|does|can|could|would|should|is|are)\s+(?:you|one|people|parents|someone|a\s+person|the\s+body|doctors|they)|"
     r"what\s+(?:is|are|causes|happens|counts|should\s+(?:parents|people|you|one)|do\s+(?:you|doctors|people))|"
     r"how\s+(?:is|are)\s+(?:\w+\s+){1,3}?(?:treated|diagnosed|prevented|caused|spread|transmitted|managed|tested|recognised|recognized)|"
-    r"can\s+(?:you|one|people|a\s+person)|is\s+it|are\s+there|is\s+there\s+any\s+truth|is\s+(?:that|this)\s+(?:actually\s+|really\s+|even\s+)?(?:true|a\s+myth|outdated|real)|"
+    r"can\s+(?:you|one|people|a\s+person)|is\s+it|"
+    # "can cranberry juice cure a uti", "does stress cause shingles": a remedy or a cause in general
+    r"(?:can|does|do|will|could)\s+(?!i\b|my\b|we\b|our\b|he\b|she\b)(?:[\w-]+\s+){1,3}?(?:cure|cause|treat|prevent|spread|lead\s+to|trigger|give\s+you)|are\s+there|is\s+there\s+any\s+truth|is\s+(?:that|this)\s+(?:actually\s+|really\s+|even\s+)?(?:true|a\s+myth|outdated|real)|"
     r"(?:old\s+wives'?\s+tale|myth|outdated|any\s+truth|science\s+(?:to|behind)\s+it)|why\s+(?:do|does|is|are)|difference\s+between|"
     r"(?:signs?|symptoms?|causes?|risk)\s+of|in\s+general|people|everyone|everybody|parents?'?s?|kids'|children|"
     r"(?:the|this|your)\s+(?:article|section|post|piece|bit|video)|who\s+wrote)\b",

@@ -504,7 +504,13 @@ _NAME_VERB_WORDS = frozenset("called phoned visited visiting came visit vacation
 # before it from a 40-character window
 _CREDENTIAL = re.compile(r"(?:(,\s*)(?:RN|R\.N\.|NP|MD|M\.D\.|PA-C|DO|LPN|RRT|MSW|LICSW|CNA|PhD)(?![\w/])|\s+(?:RN|R\.N\.|RRT|NP)(?=[ \t]*(?:\n|$|[,.;:)]|\s+(?:on|in|at|from|for|aware|notified|called|paged|to|and|with)\b)))")
 _NAME_BEFORE = re.compile(r"((?:[A-Za-z][A-Za-z'-]+\s+)?(?:[A-Z]\.\s+)?[A-Za-z][A-Za-z'-]+)\s*$")
-_SIGNED = re.compile(r"(?:^|[\n.!?]\s*)(?:-+|—|–|~|thanks,?|thank\s+you,?|cheers,?|regards,?|best,?|sincerely,?|love,?|xoxo,?)\s*([A-Z][a-z]+(?:\s+[A-Z]\.?[a-z]*)?)\s*$", re.I | re.M)
+_SIGNED = re.compile(
+    r"(?:^|[\n.!?]\s*)(?:-+|—|–|~|thanks,?|thank\s+you,?|cheers,?|regards,?|best,?|sincerely,?|love,?|xoxo,?)\s*([A-Z][a-z]+(?:\s+[A-Z]\.?[a-z]*)?)(?:[^\S\n]|[^\w\s.,;:!?'\x22()-])*$"
+    # mid-line after a spaced dash, in title case: "…at the BP booth — Sarah 💜" (an emoji may
+    # follow either; punctuation may not: "- DIURESED WEL." in a note is no signature)
+    r"|\s[—–]\s*((?-i:[A-Z][a-z]+))(?:[^\S\n]|[^\w\s.,;:!?'\x22()-])*$",
+    re.I | re.M,
+)
 _INTRO = re.compile(r"\b(?i:my\s+name\s+is|i'?m\s+called|this\s+is|i\s+am|call\s+me|signed|name:|hi,?\s+(?:this\s+is|i'?m|it'?s))\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 _SPEAK = re.compile(r"\b" + by_first_letter(r"(?:spoke|spoken|talked|discussed|met|meeting|called|paged|notified|informed|per|seen\s+by|ask\s+for|asked\s+for|updated|with|contacts?|contacted|consult|by|to|and)") + r"\s+(?:with\s+|to\s+|w/\s*)?((?:[A-Za-z][A-Za-z']+)(?:\s+[A-Za-z][A-Za-z']+){0,2})", re.I)
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'-]+)\s*$")
@@ -639,6 +645,12 @@ _NOT_SUBJECT = frozenset("will may hope rose pat don art guy page sage said long
 _PHONE_LABEL_WORDS = frozenset({"cell", "home", "work", "phone", "tel", "mobile", "pager", "beeper"})
 
 
+def _headline(text: str) -> bool:
+    """Whether most words of TEXT start with a capital ("My Husband Has Diabetes")."""
+    words = _TOKEN.findall(text)
+    return sum(w[0].isupper() for w in words) * 2 > len(words)
+
+
 def _words_of(pattern: str) -> frozenset[str]:
     """The plain words of a `(?:a|b|c)` alternation, for cheap "could this pattern match" gates."""
     return frozenset(w for w in re.findall(r"[a-z]+", pattern) if len(w) > 1)
@@ -685,6 +697,8 @@ def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int
             second = strength if number == 0 or len(word) == 1 or (word[0].isupper() and not word.isupper() and not shouting) else min(strength, 1)
             if not (initial and number == 0 and strength >= 1) and not _is_name_word(word, strength=second):
                 break
+            if number == 0 and word.lower() in _NOT_NAME_OR_PLACE:
+                break  # "Dr Google printouts"
             spans.append((start + token.start(), start + token.end()))
             if len(word) > 2:
                 seeds.add(word.lower())
@@ -703,8 +717,14 @@ def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int
         add_group(match, strength=1)
     for match in _RELATION_NAME.finditer(text) if present & _RELATION_WORDS else ():
         add_group(match, strength=1)
-    for match in _RELATION_CAPITAL_NAME.finditer(text) if present & _RELATION_WORDS and present & _NOT_SUBJECT else ():
-        if match.group(1).lower() in firsts:
+    for match in _RELATION_CAPITAL_NAME.finditer(text) if present & _RELATION_WORDS else ():
+        low = match.group(1).lower()
+        # a listed first name, or any capitalised word that is not a function word before a
+        # lower-case verb ("my husband Raj has"), unless the whole text is in title case
+        if low in firsts or (
+            low not in _STOP and low not in _DENY and low not in _STOP_CONTEXT and len(low) > 2
+            and text[match.end() + 1 : match.end() + 2].islower() and not _headline(text)
+        ):
             spans.append((match.start(1), match.end(1)))
     for match in _TITLES_AND.finditer(text) if "drs" in present or "doctors" in present else ():
         add_group(match, strength=2)
@@ -738,8 +758,8 @@ def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int
                 before = _LAST_WORD.search(text, before.start(), found.start())
             if before is not None:
                 add_group(before, strength=1)
-    for match in _SIGNED.finditer(text) if present & _SIGN_OFF_WORDS or "-" in text or "\u2014" in text or "~" in text else ():
-        add_group(match, strength=1)
+    for match in _SIGNED.finditer(text) if present & _SIGN_OFF_WORDS or "-" in text or "\u2014" in text or "\u2013" in text or "~" in text else ():
+        add_group(match, group=match.lastindex or 1, strength=1)
     for match in _INTRO.finditer(text) if present & _INTRO_WORDS else ():
         add_group(match, strength=1)
     for match in _SPEAK.finditer(text):
@@ -986,6 +1006,10 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
         found = [
             f for f in found
             if not (f[2] in ("LOCATION", "NAME") and (_is_nation(text[f[0] : f[1]]) or _not_name_or_place(text[f[0] : f[1]]) or any(s <= f[0] and f[1] <= e for s, e in handles)))
+            # "Bell's palsy", "braxton hicks contractions": a condition named after a person;
+            # "the Saturday clinic": a day, not a place
+            and not (f[2] in ("NAME", "LOCATION") and _EPONYM_AFTER.match(text, f[1]))
+            and not (f[2] == "LOCATION" and _DATE_WORD.match(text, f[0]))
         ]
     return _resolve(found)
 
@@ -998,8 +1022,13 @@ _NOT_NAME_OR_PLACE = frozenset(
     christmas xmas easter ramadan eid diwali hanukkah chanukah thanksgiving merry halloween
     quran koran bible torah talmud sunnah hadith gospel scripture ayurveda
     reddit facebook fb youtube tiktok instagram insta twitter x google whatsapp wikipedia telegram
+    chatgpt gpt ai alexa siri gemini copilot medicare medicaid advantage tricare obamacare
     lang po naman kasi sana talaga opo lng
     """.split()
+)
+_EPONYM_AFTER = re.compile(
+    r"(?:'s|’s|')?\s+(?:hicks\s+)?(?:disease|syndrome|palsy|sign|test|maneuver|manoeuvre|contractions|phenomenon|tumou?r|lymphoma|ulcer|cyst|reflex|score|criteria|scale|node|esophagus|oesophagus|thyroiditis|dementia|neuroma|neuralgia|contracture|fracture|disorder)\b",
+    re.I,
 )
 _HANDLE = re.compile(r"(?<![\w.+-])@[A-Za-z0-9_.]+[A-Za-z0-9_]")
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[/-](\d{1,2})(?:[/-](\d{2,4}))?")

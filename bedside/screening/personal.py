@@ -103,6 +103,11 @@ def _sentence_classes(sentence: str) -> set[str]:
         classes.add(name)
         position = m.end()
     sequence += _words(sentence[position:])
+    # any of some 30,000 drug names is a medication too ("on accutane", "my propranolol")
+    drugs = disclosure.drug_words()
+    if any(w in drugs for w in sequence):
+        sequence = ["<MED>" if w in drugs else w for w in sequence]
+        classes.add("MED")
     present = set(sequence)
     who = set()
     # "correct me if I'm wrong", "I learned a lot about statins": the writer, not their health

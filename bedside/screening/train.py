@@ -2,6 +2,7 @@
 
     python -m bedside.screening.train identifiers [--half tune|all] [--physionet DIR] [--out PATH]
     python -m bedside.screening.train personal [--part tuning|all] [--out PATH]
+    python -m bedside.screening.train drugs [--out PATH]
 
 `identifiers` (ner.py, data/identifiers.crfsuite): a CRF over word tokens, trained on the
 PhysioNet deid development notes (odd-numbered patients), every gold span mapped to our
@@ -12,7 +13,12 @@ categories by `evaluate.GOLD_CATEGORY`. `--half tune` trains on the tune half on
 sets (data/comments*.jsonl). `--part tuning` leaves out the held-out parts (ids starting with
 "ho-") — what `make eval` does to score them; the shipped model uses `--part all`.
 
-Both are deterministic: CRFsuite's L-BFGS with fixed regularisation, no random state.
+`drugs` (disclosure.drug_words, data/drugs.txt): not a model but the drug vocabulary, the
+one-word generic and brand names of the `drug-named-entity-recognition` package (MIT; DrugBank,
+MeSH, Wikipedia and NHS names) less English words and first names. Needs that package
+(`pip install -e ".[vocab]"`); the list is shipped, so nothing else does.
+
+Both models are deterministic: CRFsuite's L-BFGS with fixed regularisation, no random state.
 """
 
 from __future__ import annotations
@@ -118,6 +124,29 @@ def train_personal(part: str, out: Path) -> int:
     return len(sequences)
 
 
+# drug names that are also ordinary words in comments (British spellings the word list lacks)
+_NOT_DRUGS = frozenset({"armour", "colour", "flavour", "honour", "humour", "favour", "labour", "rumour", "vapour", "odour"})
+
+
+def drug_words() -> list[str]:
+    """The one-word drug names of drug-named-entity-recognition, less English words and first names."""
+    import bz2
+    import pickle
+    from importlib import resources
+
+    from bedside.screening.identifiers import _is_common, _name_lists
+
+    # the package's own dictionary (its import also builds n-gram tables we do not need)
+    source = resources.files("drug_named_entity_recognition") / "drug_ner_dictionary.pkl.bz2"
+    with bz2.open(str(source), "rb") as f:
+        variants = pickle.load(f)["drug_variant_to_canonical"]  # noqa: S301 - the installed package's own file
+    firsts, _ = _name_lists()
+    return sorted(
+        w for w in variants
+        if re.fullmatch(r"[a-z][a-z0-9-]{3,}", w) and not _is_common(w) and w not in firsts and w not in _NOT_DRUGS
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     sub = parser.add_subparsers(dest="model", required=True)
@@ -128,7 +157,25 @@ def main(argv: list[str] | None = None) -> int:
     per = sub.add_parser("personal")
     per.add_argument("--part", choices=("tuning", "all"), default="all")
     per.add_argument("--out", type=Path, default=DATA / personal.MODEL)
+    drugs = sub.add_parser("drugs")
+    drugs.add_argument("--out", type=Path, default=DATA / "data" / "drugs.txt")
     args = parser.parse_args(argv)
+    if args.model == "drugs":
+        try:
+            words = drug_words()
+        except ModuleNotFoundError:
+            print('needs the drug-named-entity-recognition package: pip install -e ".[vocab]"', file=sys.stderr)
+            return 2
+        from importlib.metadata import version
+
+        header = (
+            f"# One-word drug names (generic and brand), from drug-named-entity-recognition {version('drug-named-entity-recognition')}\n"
+            "# (MIT, Fast Data Science; DrugBank, MeSH, Wikipedia and NHS names), less English words and first names.\n"
+            "# Written by `python -m bedside.screening.train drugs`.\n"
+        )
+        args.out.write_text(header + "\n".join(words) + "\n", encoding="utf-8")
+        print(f"wrote {len(words):,} drug names to {args.out}")
+        return 0
     if args.model == "identifiers":
         if not (args.physionet / "id.text").exists():
             print(f"PhysioNet notes not found in {args.physionet}", file=sys.stderr)

@@ -76,6 +76,12 @@ def test_general_statements_are_published(text: str) -> None:
         "Can I drink alcohol while taking antibiotics?",
         "My A1C is 7.8, is that too high?",
         "please advise whether I can take melatonin with my blood pressure meds",
+        # search-box style, no question mark
+        "can i drink on my antibiotics this weekend",
+        "been on levothyroxine for years, can i add ashwagandha",
+        "why do my gums bleed when i floss",
+        "grandma has shingles near her eye, urgent care or wait til monday?",
+        "my a1c came back 6.8 does that mean im diabetic now",
     ],
 )
 def test_advice_request(text: str) -> None:
@@ -97,12 +103,20 @@ def test_general_questions_are_not_advice_requests(text: str) -> None:
         "I made $5,000 a week working from home, check my profile.",
         "Contact Dr. Oyelami on WhatsApp, he cured my herpes with herbal medicine.",
         "http://a-deals.top http://b-deals.top http://c-deals.top",
+        "Tired of the 9-5? Join my team and be your own boss, comment 'INFO' below",
+        "50 five-star Google reviews delivered in 48h for your clinic. DM for pricing",
+        "Dental implants abroad for a fifth of the price, all-inclusive packages, WhatsApp us today",
     ],
 )
 def test_spam_is_rejected(text: str) -> None:
     result = screen(text, "comment")
     assert result.spam and result.decision == REJECT
     assert _labels(text) & {"spam", "promotion"}
+
+
+def test_asking_about_ones_own_viagra_is_personal_not_spam() -> None:
+    result = screen("is it safe to take viagra with my amlodipine", "comment")
+    assert not result.spam and result.advice_request and result.decision == HOLD
 
 
 def test_trusted_links_are_not_spam() -> None:
@@ -192,6 +206,7 @@ def test_development_set_meets_targets() -> None:
     "What should parents keep in the medicine cabinet for kids' fevers?",
     "can you overdose on melatonin",
     "How is sepsis treated?",
+    "can cranberry juice cure a uti",
     "Agree with the section on exercise for depression, there's good RCT evidence for it.",
 ])
 def test_a_topic_question_is_not_an_emergency(text: str) -> None:
@@ -306,6 +321,9 @@ def test_subject_less_openings_and_shorthand_are_disclosures(text: str) -> None:
     ("Are hospital gowns really that hard to design?", []),
     ("My son Jake won't take his inhaler at school", ["Jake"]),  # a name before a contraction still counts
     ("Riverside Hospital staff were lovely to my dad", ["Riverside Hospital"]),
+    ("I had Bell's palsy last year and the ED thought it was a stroke", []),  # a condition named after a person
+    ("Does anyone know if the Saturday clinic runs in summer?", []),
+    ("See you at the health fair, I'm at the BP booth — Sarah 💜", ["Sarah"]),  # a sign-off after a spaced dash
 ])
 def test_contractions_emoji_handles_and_openers_are_not_identifiers(text: str, kept: list[str]) -> None:
     assert [text[i.start : i.end] for i in screen(text, "comment").identifiers] == kept
@@ -387,6 +405,16 @@ def test_real_dates_and_phones_in_comments_still_count() -> None:
     "My father passed in hospice, the nurses were angels",
     "Being a teenage girl with acne is rough",
     "Dad uses a walker now and refuses the wheelchair",
+    "when I sprained my ankle last spring they fit me in the same day",
+    "Just found out I'm expecting! Booking with you first.",
+    "Pregnant with #2 and still coming here.",
+    "My brother is in recovery from opioids and doing well",
+    "on isotretinoin month 3 and my skin is peeling",  # a drug the patterns do not name (data/drugs.txt)
+    "my propranolol makes me so tired in the afternoons",
+    "Living kidney donor here, happy to answer questions.",
+    "whole house has norovirus and my 3 year old has thrown up twice",  # a child by age is a relative
+    "should i get the shingles shot if i already had chickenpox as a kid",
+    "doing 16:8 for 3 months, down 20 lbs but my hair is shedding like crazy",
 ])
 def test_new_genre_disclosures_are_held(text: str) -> None:
     result = screen(text, "comment")
@@ -405,6 +433,17 @@ def test_new_genre_disclosures_are_held(text: str) -> None:
     "I am a retired oncologist and this article is spot on about screening.",
     "Sunscreen is the best anti-ageing product, full stop.",
     "I loved the part on sympathy and nostalgia in the clinic.",  # endings of words that are no conditions
+    "Pharmacist perspective: we were filling prescriptions at a loss for years.",  # the profession's "we"
+    "In my 15 years in family medicine I have rarely seen a guideline change this fast.",
+    "the part about pharmacists is right, we can prescribe Paxlovid now and few people know",
+    "thanks, this cleared up a lot of confusion in our group chat",
+    "Does anyone know if the Saturday clinic runs in summer?",
+    "Do you do sports physicals or do we need to book now?",
+    "what are braxton hicks contractions",  # a condition named after a person
+    "The real fraud is upcoding in Medicare Advantage.",
+    "I think propranolol is underrated for stage fright.",
+    "Breast is best, fed is best. can we stop shaming mums in every comment section",
+    "My kids school sent home a letter about lice, good timing for this post",  # a topic, not a case
 ])
 def test_greetings_scripture_platforms_sayings_and_generic_ages_are_general(text: str) -> None:
     result = screen(text, "comment")

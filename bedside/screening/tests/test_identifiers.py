@@ -188,6 +188,12 @@ def test_a_first_name_that_is_also_a_verb_is_a_name_between_a_relation_and_a_ver
     assert _found("I asked my son. Will is the one who drives me.") == []  # a sentence's first word
 
 
+def test_a_name_that_is_also_a_dictionary_word_is_a_name_between_a_relation_and_a_verb() -> None:
+    assert ("NAME", "Raj") in _found("my husband Raj has been on metformin for years")
+    assert _found("My Husband Has Type 2 And Is On Metformin") == []  # a headline: every word capitalised
+    assert _found("my friend Also has the same problem") == []
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -65,7 +65,7 @@ def test_model_adds_recall_on_real_notes() -> None:
     ("text", "flag"),
     [
         ("how do i know if im due for a tetanus shot? cant remember my last one", "advice_request"),
-        ("is it worth it for me to get one of those full body scans?", "advice_request"),
+        ("would a full body scan make sense for someone like me?", "advice_request"),
         ("hubby got his new hip in march and the physio was worse than the op", "health_disclosure"),
     ],
 )
