@@ -146,9 +146,14 @@ COMMENTS_N = Path(__file__).resolve().parent / "data" / "comments_n.jsonl"
 COMMENTS_H = Path(__file__).resolve().parent / "data" / "comments_h.jsonl"
 COMMENTS_P = Path(__file__).resolve().parent / "data" / "comments_p.jsonl"
 COMMENTS_D = Path(__file__).resolve().parent / "data" / "comments_d.jsonl"
+# and three more (tenth round): reader comments in a newspaper's health section (g); parenting
+# forums and a paediatric practice's pages (u); questions sent to a health-information service (l)
+COMMENTS_G = Path(__file__).resolve().parent / "data" / "comments_g.jsonl"
+COMMENTS_U = Path(__file__).resolve().parent / "data" / "comments_u.jsonl"
+COMMENTS_L = Path(__file__).resolve().parent / "data" / "comments_l.jsonl"
 COMMENT_FILES = (COMMENTS, COMMENTS_EXT, COMMENTS_Q, COMMENTS_Y, COMMENTS_B, COMMENTS_F, COMMENTS_T, COMMENTS_K,
                  COMMENTS_M, COMMENTS_S, COMMENTS_W, COMMENTS_R, COMMENTS_E, COMMENTS_N,
-                 COMMENTS_H, COMMENTS_P, COMMENTS_D)
+                 COMMENTS_H, COMMENTS_P, COMMENTS_D, COMMENTS_G, COMMENTS_U, COMMENTS_L)
 COMMENT_AUTHORS = ("first author", "second author", "third author (health Q&A)", "fourth author (health Q&A)",
                    "fifth author (blog and news comments)", "sixth author (patient groups)",
                    "seventh author (video and news comments)", "eighth author (ask-the-doctor letters)",
@@ -156,7 +161,9 @@ COMMENT_AUTHORS = ("first author", "second author", "third author (health Q&A)",
                    "eleventh author (women's and mental health)", "twelfth author (AskDocs-style posts)",
                    "thirteenth author (ageing and caregiving)", "fourteenth author (nutrition, weight loss, skin)",
                    "fifteenth author (search-box health questions)", "sixteenth author (a practice's social pages and reviews)",
-                   "seventeenth author (physician blogs and medical news)")
+                   "seventeenth author (physician blogs and medical news)",
+                   "eighteenth author (newspaper health-section readers)", "nineteenth author (parenting forums)",
+                   "twentieth author (questions to a health-information service)")
 
 
 @dataclass
