@@ -32,6 +32,8 @@ RELATIVE = (
     r"grand(?:ma|pa|mother|father|son|daughter|kids?|child|dad|parents?)|granddad|gramps|grampa|granny|nana|papa|aunt|auntie|uncle|niece|nephew|cousin|"
     r"in-laws?|mother-in-law|father-in-law|stepdad|stepmom|stepson|stepdaughter|family|best friend|friend|roommate|"
     r"boss|neighbou?r|boy|boys|girl|girls|kiddo|newborn|infant|little\s+one|youngest|oldest|eldest|middle\s+child|"
+    # forum shorthand in capitals: DS/DD/DH/DW (dear son, daughter, husband, wife), LO (little one)
+    r"(?-i:DS|DD|DH|DW|DSS|DSD|LO|DS\d|DD\d)|"
     # "my 3 year old", "our 18-month-old", "my 2yo"
     r"\d{1,2}\s*(?:-\s*)?(?:years?|yrs?|months?|mos?|weeks?|wks?)\s*(?:-\s*)?olds?|\d{1,2}\s*(?:yo|y/o|mo)\b)(?:\s+(?-i:[A-Z][a-z]+)(?=\s+(?:is|has|had|was|takes|took|got|gets|just|went|needs)\b))?"
 )
@@ -40,6 +42,7 @@ CONDITION = (
     r"hypertension|high blood pressure|low blood pressure|hypotension|high cholesterol|cholesterol|heart disease|"
     r"heart failure|chf|afib|a-?fib|atrial fibrillation|arrhythmia|heart attack|stroke|tia|angina|copd|asthma|"
     r"emphysema|pneumonia|bronchitis|covid|long covid|flu|influenza|shingles|hiv|aids|hepatitis|hep [abc]|std|sti|"
+    r"deaf|hard of hearing|hearing loss|cochlear implant|colostomy|ileostomy|ostomy|stoma|bone on bone|growth hormone deficiency|"
     r"norovirus|stomach bug|pink eye|strep|strep throat|rsv|hand,? foot and mouth|chickenpox|chicken pox|measles|mumps|whooping cough|lice|scabies|pinworms?|ringworm|impetigo|"
     r"herpes|hpv|chlamydia|gonorrh?ea|syphilis|uti|kidney disease|ckd|kidney stones?|dialysis|liver disease|"
     r"cirrhosis|fatty liver|gallstones?|ibs|ibd|crohn'?s|colitis|celiac|gerd|acid reflux|reflux|ulcers?|"
@@ -71,7 +74,7 @@ MEDICATION = (
     r"lithium|lamictal|seroquel|abilify|gabapentin|lyrica|tramadol|oxycodone|percocet|vicodin|hydrocodone|"
     r"morphine|suboxone|methadone|ibuprofen|advil|motrin|tylenol|acetaminophen|naproxen|aleve|omeprazole|"
     r"prilosec|nexium|pantoprazole|antibiotics?|antidepressants?|amoxicillin|doxycycline|cipro|birth control|the pill|iud|hrt|"
-    r"estrogen|testosterone|chemo(?:therapy)?|radiation|immunotherapy|meds|medications?|medicine|pills?|"
+    r"growth hormone|injections|estrogen|testosterone|chemo(?:therapy)?|radiation|immunotherapy|meds|medications?|medicine|pills?|"
     r"prescriptions?|inhaler|cpap|epipen|dialysis|supplements?|vitamin \w+|melatonin)"
 )
 PROCEDURE = (
@@ -108,7 +111,7 @@ SYMPTOM = (
     r"swell\w*|swollen|bruis\w*|bleed\w*|spotting|blurr\w*|blurry vision|insomnia|can'?t sleep|"
     r"trouble sleeping|anxious|anxiety|depressed|panic|hair loss|losing hair|weight gain|gaining weight|"
     r"weight loss|losing weight|hot flashes|lumps?|sore|soreness|stiff\w*|aches?|achy|burning|"
-    r"side effects?|reaction|symptoms?|flare\w*|relapse\w*|threw up|thrown up|puk(?:e|ed|ing)|shedding|hair\s+(?:is\s+)?falling\s+out|crusted|discharge|pus|oozing)"
+    r"side effects?|reaction|symptoms?|flare\w*|relapse\w*|threw up|thrown up|puk(?:e|ed|ing)|sneez\w*|meltdowns?|shedding|hair\s+(?:is\s+)?falling\s+out|crusted|discharge|pus|oozing)"
 )
 
 RELATIVE, CONDITION, MEDICATION, MEDICATION_SPECIFIC, PROCEDURE, RESULT, BODY, SYMPTOM, SYMPTOM_VERB = (
@@ -201,6 +204,12 @@ _DISCLOSURE = [
     rf"\b(?:i'?m|im|i\s+am|she'?s|he'?s|{MY_REL}\s+is)\s+(?:\d+|a|one|two|three|four|five|six|a\s+few|few)\s+(?:days?|weeks?|months?|wks?)\s+(?:out|post-?op|post|after|into)\b",
     # "hubby's new hip", "my mother's new pacemaker"
     rf"\b(?:hubby|wifey|partner|fianc[eé]e?|boyfriend|girlfriend|kid|child|mother|father|grandmother|grandfather|mama|papa)'s\s+(?:new\s+|recent\s+|latest\s+)?(?:hip|knee|pacemaker|heart|kidneys?|liver|lungs?|{CONDITION}|{PROCEDURE}|{MEDICATION_SPECIFIC})\b",
+    # smoking and drinking history: "I smoked for 30 years", "I quit smoking in 2020"
+    r"\bi\s+(?:smoked|used\s+to\s+smoke|quit\s+smoking|stopped\s+smoking|still\s+smoke|smoke\s+(?:a\s+pack|\d+|about|around)|vape\s+(?:every|daily|a\s+lot)|was\s+a\s+(?:heavy\s+)?smoker|'?m\s+a\s+(?:heavy\s+|former\s+|ex-?)?smoker)\b",
+    # Spanish-speaking families on US practices' pages: "Mi mamá tiene diabetes", "tengo presión alta"
+    r"\bmi\s+(?:mam[aá]|pap[aá]|madre|padre|hij[oa]|espos[oa]|herman[oa]|abuel[oa]|beb[eé])\s+(?:tiene|tuvo|sufre|toma|est[aá]\s+(?:enferm[oa]|embarazada|en\s+el\s+hospital))\b|\b(?:tengo|tuve|sufro\s+de|tomo|estoy\s+embarazada|me\s+diagnosticaron)\b",
+    # "As a Deaf person", "as a wheelchair user", "being blind"
+    r"\b(?:as|being)\s+(?:a|an)\s+(?:deaf|blind|disabled|hard\s+of\s+hearing|autistic|wheelchair\s+user|amputee)\b(?:\s+(?:person|woman|man|mum|mom|dad|adult|parent))?",
     # injuries mid-sentence: "when I sprained my ankle", "my son broke his wrist"
     rf"\b(?:i|{MY_REL}|he|she)\s+(?:tore|broke|sprained|strained|pulled|dislocated|fractured|ruptured|injured|blew\s+out|busted)\s+(?:my|his|her)\s+(?:left\s+|right\s+|\w+\s+)?(?:{BODY}|hamstring|calf|achilles|acl|mcl|meniscus|rotator\s+cuff|groin|ankle|wrist|shoulder|knee|back|neck|hip|elbow|toe|finger|rib|ribs|arm|leg|foot|nose|collarbone|tailbone)\b",
     # pregnancy without the word: "Just found out I'm expecting!", "pregnant with #3", "we're expecting our first"
@@ -221,14 +230,16 @@ _ADVICE = [
     r"\b(?:do|would|will|could)\s+(?:you|u)\s+(?:think|recommend|suggest|advise|say)\s+(?:that\s+)?(?:i|we|my|he|she|it)\b",
     rf"\b(?:can|could|may|do|does|would|is\s+it\s+(?:ok|okay|safe|fine|bad|dangerous|possible|normal|alright|wise|smart)\s+(?:for|if))\s+(?:i|me|we|{MY_REL}|my\s+(?:\w+\s+)?{RELATIVE}|he|she)\s+(?:\w+\s+)?(?:safely\s+)?(?:{_ACTION}|need|have\s+to|still|drink|eat|fly|travel|exercise|lift|drive|breastfeed|get\s+pregnant|mix)\b"
     # ...but not the practice's logistics: "do we need to book now?", "can I bring the form in?"
-    r"(?!\s+(?:to\s+)?(?:book|schedule|reschedule|bring|register|pre-?register|sign\s+up|fill|call\s+ahead|pay|park|print|email|fax|the\s+form|a\s+form|an?\s+appointment\s+(?:for|to)\s+(?:a\s+)?(?:sports|school|camp|work|dot)\s+physical))",
+    r"(?!\s+(?:to\s+)?(?:book|schedule|reschedule|bring|register|pre-?register|sign\s+up|fill|call\s+ahead|pay|park|print|email|fax|the\s+form|a\s+form|(?:your|the|a\s+copy\s+of\s+(?:your|the))\s+(?:[\w-]+\s+)?(?:leaflets?|materials|forms?|brochures?|handouts?|info|information|newsletter|guide)\b|a\s+referral\s+(?:to|for)\s+(?:see|book|visit|get|a|an)|an?\s+appointment\s+(?:for|to)\s+(?:a\s+)?(?:sports|school|camp|work|dot)\s+physical))",
     r"\bis\s+(?:it|this|that)\s+(?:normal|ok|okay|serious|bad|dangerous|something\s+to\s+worry\s+about|a\s+problem|concerning|cancer|a\s+sign|worrying|safe)\s+(?:for\s+(?:me|my|him|her|someone\s+(?:like\s+me|my\s+age|with\s+my|in\s+my))|that\s+(?:i|my)|if\s+(?:i|my)|to\s+(?:have|feel|get)\s+(?:this|these|my|it))",
     r"\b(?:is|are|was)\s+(?:this|that|it|these)\s+(?:normal|ok|okay|serious|bad|dangerous|concerning)\s+(?:for\s+me|for\s+my|in\s+my\s+case|given\s+my)\b",
     rf"\bis\s+my\s+(?:(?:{RELATIVE})'?s?\s+)?(?:\w+\s+){{0,2}}(?:normal|ok|okay|too\s+(?:high|low)|high|low|bad|good|dangerous|serious|safe|concerning|something|a\s+sign|cancer|enough)\b",
     rf"\b(?:what|which|how\s+much|how\s+many|how\s+often|how\s+long|when)\s+(?:\w+\s+){{0,4}}?(?:should|can|do|could|would|must|need)\s+(?:i|we|{MY_REL}|he|she)\b",
     r"\bwhat\s+(?:dose|dosage|amount|strength)\b(?:\s+\w+){0,4}\s+(?:for\s+me|should|for\s+my|do\s+i|would\s+you)",
     r"\bwhat\s+(?:does|do)\s+(?:it|this|that)\s+mean\s+(?:for\s+me|if\s+(?:i|my))|\bwhat\s+(?:does|do|did)\s+my\s+(?:\w+\s+){0,3}(?:mean|indicate|show|say)\b",
-    rf"\b(?:do|did|does|could|might|would)\s+(?:i|{MY_REL}|he|she)\s+(?:\w+\s+)?(?:have|need|have\s+to|be\s+having|be\s+getting|qualify|get|require)\b(?=[^.!]*\?)",
+    rf"\b(?:do|did|does|could|might|would)\s+(?:i|{MY_REL}|he|she)\s+(?:\w+\s+)?(?:have|need|have\s+to|be\s+having|be\s+getting|qualify|get|require)\b(?=[^.!]*\?)"
+    # ...but not the way in: "do I need a referral to see a genetic counselor?"
+    r"(?!\s+(?:a\s+referral|an\s+appointment|to\s+(?:book|bring|register|fill|pay|call\s+ahead)|insurance|an\s+id))",
     rf"\b(?:could|might|can)\s+(?:this|that|it|these|my\s+\w+)\s+be\s+(?:a\s+|an\s+|the\s+)?(?:{CONDITION}|serious|something\s+serious|dangerous|the\s+reason|because|from|caused|related|why|a\s+sign|sign|symptom)\b",
     r"\b(?:any|some|your)\s+(?:advice|suggestions|recommendations|tips|thoughts|ideas)\s+(?:for\s+(?:me|my|someone\s+like\s+me)|on\s+(?:my|what\s+i|how\s+i|whether\s+i)|about\s+my|please|would\s+be)\b",
     r"\b(?:please|pls|plz)\s+(?:advise|help\s+me|tell\s+me\s+(?:what|if|whether|how))\b|\b(?:can|could)\s+(?:you|u|someone|anyone)\s+(?:please\s+)?(?:advise|tell\s+me\s+(?:if|whether|what|how)|help\s+me|look\s+at\s+my|explain\s+my|check\s+my|review\s+my|recommend\s+(?:\w+\s+){0,3}for\s+(?:me|my))\b",
@@ -252,7 +263,7 @@ _ADVICE = [
 _SPAM = [
     # recruiting and selling in the comments: "join my team", "be your own boss", "50 five-star
     # Google reviews delivered", "DM for pricing", "WhatsApp us now", "check my site"
-    r"\b(?:join\s+my\s+team|be\s+your\s+own\s+boss|earn\s+(?:a\s+)?commissions?|comment\s+['\"\u2018\u201c]?info\b|(?:five|5)[\s-]?star\s+(?:google\s+|yelp\s+)?reviews\s+(?:delivered|for\s+sale|guaranteed|in\s+\d+)|(?:buy|get)\s+(?:\d+\s+)?(?:google|yelp|real|5[\s-]?star)\s+reviews|dm\s+(?:me\s+|us\s+)?for\s+(?:pricing|prices?|rates|details|info|more)|whats\s?app\s+(?:us|me)\b|check\s+(?:out\s+)?(?:my|our)\s+(?:site|website|page|profile)|all[\s-]inclusive\s+packages?)",
+    r"\border\s+(?:from|at|on|via)\s+(?:www\.)?[a-z0-9-]+\.(?:com|in|net|co|shop|store|org|info|biz|uk)\b|\bour\s+(?:[\w-]+\s+){0,3}(?:capsules|pills|supplements?|gummies|drops|tea|teas|oils?|creams?|serums?|powders?|tonics?)\s+(?:are|is|have|has|can|will|work)\b|\b(?:join\s+my\s+team|be\s+your\s+own\s+boss|earn\s+(?:a\s+)?commissions?|comment\s+['\"\u2018\u201c]?info\b|(?:five|5)[\s-]?star\s+(?:google\s+|yelp\s+)?reviews\s+(?:delivered|for\s+sale|guaranteed|in\s+\d+)|(?:buy|get)\s+(?:\d+\s+)?(?:google|yelp|real|5[\s-]?star)\s+reviews|dm\s+(?:me\s+|us\s+)?for\s+(?:pricing|prices?|rates|details|info|more)|whats\s?app\s+(?:us|me)\b|check\s+(?:out\s+)?(?:my|our)\s+(?:site|website|page|profile)|all[\s-]inclusive\s+packages?)",
     r"\b(?:buy|order|purchase|shop)\s+(?:now|today|here|online|cheap|discount\w*|generic|real|original|without\s+(?:a\s+)?prescription|it\s+(?:here|now|at|from|on))\b",
     r"\b(?:working|work)\s+from\s+(?:home|your\s+phone)\b(?=[^.]*(?:\$|earn|made|make|income|profile|link|dm|click))|\b(?:cheap|discount(?:ed)?)\s+(?:\w+\s+)?(?:pills|meds|medications?|drugs|viagra|cialis|supplements?|deals?|rx|prescriptions?|generics?)|\b(?:no\s+prescription|without\s+(?:a\s+)?prescription|rx\s+free|overnight\s+shipping|free\s+shipping|lowest\s+prices?|best\s+prices?|huge\s+discount|\d+%\s+off|limited\s+offer|limited\s+time|special\s+offer|act\s+now|order\s+now|click\s+here|click\s+(?:the|my)\s+link|(?:link|links|info)\s+in\s+(?:my\s+)?(?:bio|profile|description)|(?<!to\s)(?<!we\s)(?<!i\s)book\s+(?:online|now)(?:\s+today)?|visit\s+(?:my|our)\s+(?:site|website|page|store|shop|blog|channel)|check\s+out\s+my\s+(?:site|website|page|store|shop|blog|channel|profile|link)|subscribe\s+to\s+my|follow\s+me\s+(?:on|at)|dm\s+me|message\s+me\s+on\s+(?:whatsapp|telegram|instagram|ig)|whats\s?app\s*(?:me|\+|:|number|\d)|telegram\s*[:@]|contact\s+(?:dr\.?\s+\w+|him|her|them|[\w.@-]*_[\w.@-]*)\s+(?:on|via|through|at)\s+(?:whatsapp|email|telegram|instagram|ig|facebook|tiktok)|i\s+want\s+to\s+testify|the\s+great\s+dr\.?\s+\w+|(?:call|text)\s+(?:now|today)\s+(?:at\s+|on\s+)?1?[-\s.]?\(?8(?:00|88|77|66|55|44|33)\)?)\b",
     r"(?<!take\s)(?<!taking\s)(?<!took\s)(?<!my\s)(?<!prescribed\s)\b(?:viagra|cialis|levitra)\b(?!\s+(?:with|and\s+my|while|if|after|before|for\s+my))|\b(?:kamagra|tramadol\s+online|xanax\s+online|oxy\w*\s+online|phentermine|casino|poker|slots?\s+online|betting|bet365|lottery|sweepstakes|porn|xxx|escort|dating\s+site|hot\s+singles|replica|rolex|payday\s+loans?|loans?\s+(?:online|fast|approved)|fast\s+approval|no\s+collateral|(?:private|certified|ethical)\s+hackers?|hire\s+a\s+hacker|credit\s+repair|forex|crypto\w*|bitcoin|btc|ethereum|nft|binary\s+options?|trading\s+(?:platform|signals|account|expert)|investment\s+(?:platform|opportunity|plan)|passive\s+income|make\s+money|earn\s+(?:\$\s?\d[\d,.]*k?|money|cash|\d[\d,.]*k?)|\$\d[\d,]*\s+(?:a|per)\s+(?:day|week|month|hour)|work\s+from\s+home|wfh\s+job|mlm|seo\s+(?:services?|expert|agency)|backlinks?|guest\s+posts?|link\s+building|rank\s+(?:#?1|higher|first)\s+on\s+google|increase\s+your\s+(?:traffic|rankings?)|web\s+traffic)\b",
@@ -332,7 +343,7 @@ _URLISH = re.compile(r"https?:|www\.|\.(?:com|net|org|info|biz|io|co|shop|store|
 # reading, thinking or thanking ("I learned a lot about insulin resistance").
 _SENTENCE_SPLIT = re.compile(r"[.!?\n]+")
 _PERSON = re.compile(
-    r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|me|my|mine|myself|we|our|(?-i:us|Us))\b|^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|grandad|granddad|gran|nan|baby)\b",
+    r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|me|my|mine|myself|we|our|(?-i:us|Us|DS|DD|DH|DW|LO))\b|^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|grandad|granddad|gran|nan|baby)\b",
     _FLAGS,
 )
 # a condition the vocabulary does not list, by its ending ("costochondritis", "neuropathy")
@@ -341,19 +352,25 @@ _HEALTH_TERM = re.compile(
     rf"\b(?:{CONDITION}|{MEDICATION}|{SYMPTOM}|diagnos\w*|post-?op|cancer[\s-]free|in\s+remission|surgery|operation|hospital|er|icu|chemo|biopsy|flare\w*|defect|stents?|bypass|transplant|ivf|sober|heart\s+attacks|strokes|seizures|miscarried|relapsed|overdosed|pacemaker|{_MEDICAL_WORD}|cancers|intoleran\w*|binge\s+eating|fung(?:al|us)|catheter|incontinen\w*|walker|wheelchair|hearing\s+aids?|dentures|memory\s+(?:loss|went|is\s+going|problems)|confusion(?!\s+(?:in|about|over|around|on|of|with|among)\b)|crutches|low\s+iron|in\s+recovery|concussion)\b",
     _FLAGS,
 )
+# Speaking from one's job: "as a nurse for 20 years I can say…", "I'm a pharmacist and I'd add…",
+# "in my 20 years in emergency medicine", "22 years of general surgery"
+_JOB_WORDING = (
+    r"\b(?:as|i'?m|i\s+am|i\s+was|being)\s+(?:a|an)\s+(?:retired\s+|former\s+|registered\s+|practicing\s+|\w+\s+)?(?:\w+ologist|\w+iatrist|nurse|pharmacist|doctor|physician|paramedic|emt|physio|physiotherapist|therapist|dietitian|dietician|nutritionist|midwife|pediatrician|surgeon|np|pa|cna|rn|lpn|caregiver|carer|researcher|scientist|epidemiologist|dentist|optometrist|chiropractor|medic)\b(?!\s+(?:with|who\s+has|who\s+had|living\s+with))"
+    r"|\b(?:\d+|ten|fifteen|twenty|thirty|forty|many|several)\s+(?:\+\s+)?years?\s+(?:of|in|as\s+an?)\s+(?:\w+\s+)?(?:medicine|surgery|practice|nursing|pharmacy|primary\s+care|critical\s+care|intensive\s+care|pediatrics|paediatrics|psychiatry|radiology|oncology|cardiology|anesthesia|anaesthesia|obstetrics|obgyn|ob-gyn|dermatology|neurology|urology|orthopedics|orthopaedics|general\s+practice|family\s+practice|the\s+er|the\s+ed|the\s+icu|healthcare|health\s+care|practice)\b"
+)
 _ONLY_READING = re.compile(
     r"\b(?:i|we|i'?ve|i'?d|we'?ve|we'?d|i'?m)\s+(?:[\w']+\s+)?(?:learn\w*|understand\w*|read|reading|remember\w*|recall\w*|love[ds]?|lik\w+|enjoy\w*|appreciat\w*|think|thought|agree|disagree|wonder\w*|hope|wish|found|shar\w+|know|knew|had\s+no\s+idea|never\s+knew|heard|saw|watch\w*|want\s+to\s+(?:know|learn|understand)|would\s+love|'d\s+love|recommend|bookmark\w*|print\w*|sent|forward\w*|am\s+(?:glad|happy|grateful|so\s+glad)|was\s+surprised|teach|taught|study|studied|work|worked|volunteer\w*)\b"
     r"|^\s*(?:should|can|could|may|would|do|is\s+it\s+\w+\s+(?:for|if))\s+i\b(?!.*\b(?:my|our|me)\b)"
     r"|\b(?:my|our)\s+(?:book\s+club|class|students?|patients|clients|readers|community|church|school|team|group|friends)\b"
-    # speaking from one's job: "as a nurse for 20 years I can say…", "I'm a pharmacist and I'd add…"
-    r"|\b(?:as|i'?m|i\s+am|i\s+was|being)\s+(?:a|an)\s+(?:retired\s+|former\s+|registered\s+|practicing\s+|\w+\s+)?(?:\w+ologist|\w+iatrist|nurse|pharmacist|doctor|physician|paramedic|emt|physio|physiotherapist|therapist|dietitian|dietician|nutritionist|midwife|pediatrician|surgeon|np|pa|cna|rn|lpn|caregiver|carer|researcher|scientist|epidemiologist|dentist|optometrist|chiropractor|medic)\b(?!\s+(?:with|who\s+has|who\s+had|living\s+with))"
+    # speaking from one's job (see _JOB_WORDING)
+    + "|" + _JOB_WORDING +
     r"|^\s*(?:sharing|shared|sending|sent|forwarding|forwarded|printing|printed|bookmarking|bookmarked|saving|saved|passing)\s+(?:this|it|that)?\s*(?:with|to|for|along)\b"
     r"|\bmy\s+(?:favou?rite|fave)\s+(?:part|section|bit|line|chart|graphic|paragraph|article|post|tip)\b"
-    # "correct me if I'm wrong but…", "as my father used to say", "is wild to me"
-    # years in a specialty: "in my 20 years in emergency medicine", "22 years of general surgery"
-    r"|\b(?:\d+|ten|fifteen|twenty|thirty|forty|many|several)\s+(?:\+\s+)?years?\s+(?:of|in|as\s+an?)\s+(?:\w+\s+)?(?:medicine|surgery|practice|nursing|pharmacy|primary\s+care|critical\s+care|intensive\s+care|pediatrics|paediatrics|psychiatry|radiology|oncology|cardiology|anesthesia|anaesthesia|obstetrics|obgyn|ob-gyn|dermatology|neurology|urology|orthopedics|orthopaedics|general\s+practice|family\s+practice|the\s+er|the\s+ed|the\s+icu|healthcare|health\s+care|practice)\b"
     # a prescriber or pharmacist at work: "we can prescribe Paxlovid now", "I prescribe it daily"
     r"|\b(?:i|we)\s+(?:(?:can|could|cannot|can'?t|now|still|often|routinely|rarely|never|also)\s+)*(?:prescribe|prescribing|dispense|dispensing)\b"
+    # a writer's project: "I'm writing a novel in which…"
+    r"|\b(?:i'?m|i\s+am|we'?re)\s+(?:writing|researching|doing)\s+(?:a|an|my|our)\s+(?:\w+\s+)?(?:novel|book|story|screenplay|play|paper|article|project|report|thesis|dissertation|essay|presentation|assignment)\b"
+    # "correct me if I'm wrong but…", "as my father used to say", "is wild to me"
     r"|\bcorrect\s+me\s+if\b|\bas\s+my\s+\w+\s+(?:used\s+to\s+say|always\s+says?|would\s+say|says|said)\b"
     r"|\b(?:wild|crazy|strange|weird|interesting|insane|odd|obvious|clear|news|sense|surprising)\s+to\s+me\b",
     _FLAGS,
@@ -382,8 +399,35 @@ def drugs_in(text: str) -> list[re.Match[str]]:
 
 def only_reading(sentence: str) -> bool:
     """Whether the writer of SENTENCE speaks only as a reader, thinker or professional, or
-    of a pet ("I learned a lot about insulin", "correct me if I'm wrong", "my cat has diabetes")."""
-    return bool(_ONLY_READING.search(sentence) or _PET.search(sentence))
+    of a pet ("I learned a lot about insulin", "correct me if I'm wrong", "my cat has diabetes"),
+    or reacts to the article with nothing of their own ("…actually made me feel calmer"; not
+    "on my third round and this made me feel less crazy")."""
+    return bool(_ONLY_READING.search(sentence) or _PET.search(sentence) or (_REACTION.search(sentence) and not _MY.search(sentence)))
+
+
+def speaks_from_job(text: str) -> bool:
+    """Whether TEXT opens with the writer's profession ("Pharmacist perspective:", "In my 15 years
+    in family medicine…", "As a nurse…") and names no relative of theirs, nothing of their own
+    ("Retired NICU nurse. My own granddaughter was born at 27 weeks…") and no health term in a
+    sentence about the writer."""
+    first = _SENTENCE_SPLIT.split(text, maxsplit=1)[0]
+    job = _PROFESSIONAL_OPENING.match(text) is not None or _JOB.search(first) is not None
+    if not job or _MY_RELATIVE.search(text) or _MY_OWN.search(text):
+        return False
+    # "ER doc. … I've been through two antidepressants": a professional's own health still counts
+    for sentence in _SENTENCE_SPLIT.split(text):
+        if _WE_ONLY.search(sentence) and (drugs_in(sentence) or any(not _GENERIC_HEALTH.match(m.group()) for m in _HEALTH_TERM.finditer(sentence))):
+            return False
+    return True
+
+
+_JOB = re.compile(_JOB_WORDING, _FLAGS)
+_MY_RELATIVE = re.compile(rf"\b{MY_REL}\b", _FLAGS)
+_MY_OWN = re.compile(r"\bmy\s+own\b|\bmyself\b", _FLAGS)
+
+
+_REACTION = re.compile(r"\bmade\s+me\s+(?:feel|think|realise|realize|laugh|cry|smile|want\s+to)\b", _FLAGS)
+_MY = re.compile(r"\b(?:my|mine|myself)\b", _FLAGS)
 
 
 # A comment that opens by naming the writer's profession ("Pharmacist perspective:", "Australian
@@ -393,7 +437,17 @@ _PROFESSIONAL_OPENING = re.compile(
     r"\s*(?:here|perspective|pov|view|take|speaking|checking\s+in)?\s*(?:[:.\-\u2013\u2014,]|\bhere\b)",
     _FLAGS,
 )
-_TOPIC_BEFORE = re.compile(r"\b(?:about|regarding)\s+(?:the\s+)?$", _FLAGS)
+_TOPIC_BEFORE = re.compile(
+    r"\b(?:about|regarding|(?:dissertation|thesis|essay|paper|project|report|novel|book|research|presentation|assignment|homework|course|lecture|talk|class)\s+(?:on|into))\s+(?:the\s+)?$",
+    _FLAGS,
+)
+_RELATIVE_WORD = re.compile(rf"\b{RELATIVE}\b", _FLAGS)
+# "we" that lived something: "we had IVF", "we were told it was cancer", "we've been through chemo"
+_WE_LIVED = re.compile(
+    r"\b(?:we|we'?ve|we'?re|weve|were)\s+(?:\w+\s+)?(?:have|had|got|get|were|are|went|took|tried|found\s+out|lost|spent|struggled|dealt|been|did|started|stopped|switched|finally|just|both)\b"
+    r"|\b(?:we|we'?ve|we'?re)\b(?=[^.!?]*\b(?:diagnos\w*|told|prescribed|admitted|discharged)\b)|\b(?-i:us)\b(?=[^.!?]*\b(?:told|diagnos\w*|prescribed)\b)|\bour\s+(?:own\s+)?(?:\w+\s+)?(?:diagnosis|results?|surgery|ivf|pregnancy|miscarriage|loss|treatment)\b",
+    _FLAGS,
+)
 _WE_ONLY = re.compile(r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|me|my|mine|myself)\b", _FLAGS)
 
 
@@ -410,6 +464,8 @@ def _personal_health_sentences(text: str) -> list[tuple[int, int]]:
             person = _PERSON.search(sentence)
             if person and professional and not _WE_ONLY.search(sentence) and not re.match(r"^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|grandad|granddad|gran|nan|baby)\b", sentence, _FLAGS):
                 person = None  # the profession's "we" ("We were filling prescriptions at a loss")
+            if person and not _WE_ONLY.search(sentence) and not _RELATIVE_WORD.search(sentence) and not _WE_LIVED.search(sentence):
+                person = None  # everyone's "we": "can we normalise dermatology referrals?", "the ER we designed"
             if person:
                 terms = [m for m in _HEALTH_TERM.finditer(sentence) if not _GENERIC_HEALTH.match(m.group())]
                 terms = sorted(terms + drugs_in(sentence), key=lambda m: m.start())

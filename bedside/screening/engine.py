@@ -110,6 +110,11 @@ _TARGETS: list[tuple[str, str, str, bool]] = [
     ("suicidal", r"(?-i:\bSI\b)(?!\s+joint)", EMERGENCY, True),
     ("suicidal", rf"(?:kill|killed|killing|off|offing|shoot|hang|hanging|drown|end|ending)\s+{ME}|cut\s+{ME}\s+(?:again|on\s+purpose|deep\w*|to\s+feel)|(?:hurt|harm|hurting|harming|cutting|burning)\s+{ME}\s+(?:again|on\s+purpose|intentionally|to\s+feel)", EMERGENCY, True),
     ("suicidal", r"\bkms\b|\bunalive\w*|\bctb\b", EMERGENCY, True),
+    # "I think about how easy it would be to just not make the curve", "drive into a tree"
+    ("suicidal", r"how\s+easy\s+it\s+would\s+be\s+to\s+(?:just\s+)?(?:not\s+(?:make|take)\s+the\s+(?:curve|turn|bend)|not\s+wake\s+up|(?:drive|swerve|steer)\s+(?:off|into)|step\s+(?:off|in\s+front)|let\s+go|end\s+(?:it|things))|(?:drive|driving|swerve|swerving|steer|steering)\s+(?:my\s+car\s+)?(?:off\s+the\s+(?:road|bridge|cliff)|into\s+(?:a|the)\s+(?:tree|wall|river|oncoming|bridge|pole|truck))", EMERGENCY, True),
+    # veiled: "I've been looking up bridges", "I keep looking at the bridge on the school run",
+    # "I'm scared of myself", "the dark thoughts are back"
+    ("suicidal", r"(?:keep|kept|been|started|caught\s+myself|find\s+myself|i\s+was)\s+(?:looking|staring)\s+at\s+(?:the\s+|a\s+)?(?:bridges?|train\s+tracks|tracks|cliffs?|the\s+edge|tall\s+buildings)\b|(?:looking|looked|googling|googled|researching|researched)\s+(?:up\s+)?(?:tall\s+)?(?:bridges|cliffs|tall\s+buildings)\b(?!\s+(?:for\s+(?:my|a|our)\s+(?:class|project|course|trip|holiday|vacation)))|(?:scared|afraid|frightened|terrified)\s+of\s+(?:myself|what\s+i\s+(?:might|could|would|will)\s+do)|(?:dark|bad|intrusive|suicidal|old)\s+thoughts\s+(?:are|were|have\s+been|came|coming)\s+back|thoughts\s+are\s+back,?\s+the\s+(?:dark|bad)\s+ones", EMERGENCY, True),
     ("suicidal", r"(?:end|ending|take|taking)\s+(?:it\s+all|my\s+(?:own\s+)?life|my\s+suffering)|(?:end|ending)\s+it\s+(?:tonight|now|today)", EMERGENCY, True),
     ("suicidal", r"(?:wanna|want\s+to|wanting\s+to|wanted\s+to|ready\s+to|should\s+just|i\s+just\s+want\s+to)\s+(?:just\s+)?(?:die|be\s+dead|not\s+exist|stop\s+existing|disappear\s+forever|not\s+wake\s+up|sleep\s+forever|never\s+wake\s+up)", EMERGENCY, True),
     ("suicidal", r"wish\s+(?:i\s+(?:was|were|could\s+be)\s+dead|i\s+(?:was|were)n'?t\s+(?:alive|here|born)|i\s+had\s+never\s+been\s+born|i\s+could\s+(?:just\s+)?(?:die|disappear|not\s+wake\s+up)|i\s+(?:would|wouldn'?t)\s+wake\s+up|i\s+didn'?t\s+wake\s+up)", EMERGENCY, True),
@@ -179,7 +184,7 @@ _TARGETS: list[tuple[str, str, str, bool]] = [
     ("vital_signs", r"(?:heart\s+rate|hr|pulse)\s+(?:is\s+|was\s+|of\s+|at\s+)?(?:1[4-9]\d|2\d\d)\b|(?:respiratory\s+rate|rr|breaths?\s+per\s+minute)\s+(?:is\s+|was\s+|of\s+|at\s+)?(?:3\d|[4-6]\d)\b", EMERGENCY, False),
     ("suicidal", rf"(?:want|wanting|wanted|need|needs)\s+(?:it|this|everything)\s+(?:all\s+)?to\s+end|(?:thinking|thought|thoughts|think)\s+(?:about|of)\s+(?:ending|killing|offing)\s+(?:it|things|my\s+life|{ME})|(?:plan|planning|planned)\s+(?:on\s+|to\s+|how\s+to\s+)(?:end(?:ing)?\s+(?:it|my\s+life|things|everything)|kill(?:ing)?\s+{ME}|die|dying|overdos\w*|jump\w*\s+(?:off|from|in\s+front)|hang(?:ing)?\s+{ME})|(?:lost|losing|no)\s+(?:the\s+|my\s+)?will\s+to\s+live|(?:want|wanna)\s+to\s+disappear|(?:don'?t|dont)\s+want\s+to\s+wake\s+up", EMERGENCY, True),
     # --- urgent: a clinician today -------------------------------------------------------
-    ("fever", r"(?:10[0-6](?:\.\d)?|3[89](?:\.\d)?)\s*(?:°\s*[fc]?\s*)?(?:rectal\w*|orally|oral|axillary|under\s+the\s+arm|in\s+the\s+ear|temporal)|(?:he|she|baby|son|daughter|forehead|body|skin)\s+(?:feels|felt|is|was)\s+(?:really\s+|very\s+|so\s+)?(?:warm|hot)(?!\s+(?:and\s+)?(?:red|swollen))|fever\w*|feverish|febrile|temp(?:erature)?\s+(?:is\s+|was\s+|of\s+|at\s+|reading\s+)?(?:\w+\s+)?(?:10[0-6](?:\.\d)?|3[89](?:\.\d)?|40(?:\.\d)?)|(?:10[0-6](?:\.\d)?)\s*(?:°|degrees|deg|f)\b|running\s+hot|burning\s+up|chills", URGENT, False),
+    ("fever", r"(?:10[0-6](?:\.\d)?|3[89](?:\.\d)?)\s*(?:°\s*[fc]?\s*)?(?:rectal\w*|orally|oral|axillary|under\s+the\s+arm|in\s+the\s+ear|temporal)|(?:he|she|baby|son|daughter|forehead|body|skin)\s+(?:feels|felt|is|was)\s+(?:really\s+|very\s+|so\s+)?(?:warm|hot)(?!\s+(?:and\s+)?(?:red|swollen))|(?<!yellow\s)(?<!hay\s)(?<!cabin\s)(?<!spring\s)fever\w*(?!\s+dreams?)|feverish|febrile|temp(?:erature)?\s+(?:is\s+|was\s+|of\s+|at\s+|reading\s+)?(?:\w+\s+)?(?:10[0-6](?:\.\d)?|3[89](?:\.\d)?|40(?:\.\d)?)|(?:10[0-6](?:\.\d)?)\s*(?:°|degrees|deg|f)\b|running\s+hot|burning\s+up|chills", URGENT, False),
     ("bleeding", r"bleed\w*|spotting|blood\s+(?:in|on)\s+(?:my|his|her|the)\s+(?:urine|pee|stool|poop|underwear|diaper|pad|toilet|tissue)|bloody\s+(?:urine|stool|poop|diarrhea|nose)|nose\s?bleed", URGENT, False),
     ("head_injury", r"(?:hit|bump\w*|bang\w*|smack\w*|whack\w*|struck)\s+(?:my|his|her|their)\s+head|head\s+(?:injury|trauma|wound)|concussion|fell\s+and\s+hit", URGENT, False),
     ("abdominal_pain", rf"{BELLY}\s+{PAIN}|{PAIN}\s+in\s+(?:my|his|her|the)\s+{BELLY}|appendi\w*|stomach\s?ache|tummy\s?ache|bellyache", URGENT, False),
@@ -339,7 +344,7 @@ def screen(text: str, kind: str = "message", *, public_names: Collection[str] = 
         # at message speed; the decision follows urgency alone
         result.decision = decide(result)
         return result
-    if result.urgency != ROUTINE and not _about_someone(text) and _GENERAL_CUE.search(text):
+    if result.urgency != ROUTINE and not _about_someone(text) and _asks_in_general(text, result.reasons):
         _general_topic(result)
     result.identifiers = find_identifiers(text)
     if result.identifiers and not _tells_of_care(text):
@@ -382,14 +387,30 @@ _GENERAL_CUE = re.compile(
     r"(?:can|does|do|will|could)\s+(?!i\b|my\b|we\b|our\b|he\b|she\b)(?:[\w-]+\s+){1,3}?(?:cure|cause|treat|prevent|spread|lead\s+to|trigger|give\s+you)|are\s+there|is\s+there\s+any\s+truth|is\s+(?:that|this)\s+(?:actually\s+|really\s+|even\s+)?(?:true|a\s+myth|outdated|real)|"
     r"(?:old\s+wives'?\s+tale|myth|outdated|any\s+truth|science\s+(?:to|behind)\s+it)|why\s+(?:do|does|is|are)|difference\s+between|"
     r"(?:signs?|symptoms?|causes?|risk)\s+of|in\s+general|people|everyone|everybody|parents?'?s?|kids'|children|"
-    r"(?:the|this|your)\s+(?:article|section|post|piece|bit|video)|who\s+wrote)\b",
+    r"(?:the|this|your)\s+(?:[\w-]+\s+)?(?:article|section|post|piece|bit|video|guide|leaflet|page|handout)|who\s+wrote|"
+    r"what'?s\s+the\s+(?:rule|guidance|advice|policy|recommendation)|kids|babies|toddlers)\b",
     re.I,
 )
 _NEVER_GENERAL = frozenset({"suicidal", "self_harm", "homicidal"})
 
 
 def _about_someone(text: str) -> bool:
-    return _SOMEONE.search(text.replace("\u2019", "'")) is not None
+    """Whether a sentence of TEXT names someone, leaving out those where the writer only reads or
+    thanks ("I appreciate the bit about fever thresholds for babies")."""
+    text = text.replace("\u2019", "'")
+    return any(_SOMEONE.search(s) and not disclosure.only_reading(s) for s in _SENTENCES.findall(text))
+
+
+_SENTENCES = re.compile(r"[^.!?\n]+[.!?\n]*")
+
+
+def _asks_in_general(text: str, reasons: list[Reason]) -> bool:
+    """Whether a sentence holding a red flag asks or speaks in general ("How is sepsis treated?");
+    a cue in another sentence does not count ("What is happening? Chest pain and left arm numb")."""
+    for sentence in _SENTENCES.finditer(text):
+        if any(sentence.start() <= r.start < sentence.end() for r in reasons) and _GENERAL_CUE.search(sentence.group()):
+            return True
+    return False
 
 
 def _general_topic(result: Screening) -> None:
@@ -505,6 +526,10 @@ def _second_opinion(text: str, found: list[Reason], chances: dict[str, float]) -
     raised = [label for label in _PERSONAL if chances[label] > personal.RAISE and label not in labels]
     if not raised and not labels & set(_PERSONAL) and chances["personal"] > personal.RAISE:
         raised = [max(_PERSONAL, key=lambda label: chances[label])]
+    if "health_disclosure" in raised and disclosure.speaks_from_job(text):
+        # the exception the patterns make, kept by the model too: "In my 15 years in family
+        # medicine I have rarely seen…" is a professional speaking, not a disclosure
+        raised.remove("health_disclosure")
     return found + [Reason(label, 0, len(text)) for label in raised]  # the model reads the whole comment
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from bedside.screening import ner
+from bedside.screening import disclosure, ner
 from bedside.screening.lexicon import by_first_letter
 
 CATEGORIES = ("NAME", "DATE", "AGE", "PHONE", "EMAIL", "ADDRESS", "LOCATION", "ID", "URL")
@@ -249,6 +249,7 @@ _KIN_AGE = re.compile(
     rf"|\baged\s+(\d{{1,3}})\b{_NOT_AGE_UNIT}"
     rf"|\b(?:my|our|a|his|her)\s+(\d{{1,2}})[\s-]*(?:months?|mos?|weeks?|wks?|days?)[\s-]*old\b"
     rf"|\bwhen\s+(?:i|he|she|they|we)\s+(?:was|were)\s+(?:only\s+|just\s+)?(\d{{1,3}})\b{_NOT_AGE_UNIT}"
+    rf"|\b{_KIN}\s+(?:\w+\s+)?(?:lived|made\s+it|lives|is\s+living)\s+(?:to|till|until|past)\s+(?:be\s+|age\s+)?(\d{{2,3}})\b{_NOT_AGE_UNIT}"
     rf"|(?:^|[.?!]\s+|\n)(\d{{2}})(?=\s+and\s+(?:just|now|still|i|my|have|had|got|been|already|recently)\b|,\s*(?:non-?smoker|smoker|male|female|[MF]\b|healthy|active|overweight|no\s+meds|on\s+))",
     re.I,
 )
@@ -282,7 +283,7 @@ def _comment_ages(text: str) -> list[tuple[int, int]]:
     clause that speaks of a person's life event ("diagnosed with type 2 at 34")."""
     spans = []
     for m in _KIN_AGE.finditer(text):
-        group = next(g for g in range(1, 8) if m.group(g))
+        group = m.lastindex or 1  # one group per alternative
         if int(m.group(group)) < 125:
             spans.append((m.start(group), m.end(group)))
     for clause in _CLAUSE.finditer(text):
@@ -423,7 +424,10 @@ _NATIONS = frozenset(
     norway norwegian denmark danish finland finnish russia russian ukraine ukrainian poland polish greece greek
     turkey turkish israel israeli egypt egyptian nigeria nigerian kenya kenyan ghana ghanaian haiti haitian
     cuba cuban jamaica jamaican arabic hindi urdu bengali punjabi tamil mandarin cantonese tagalog swahili
-    hebrew latin latino latina hispanic scandinavia scandinavian nordic western eastern northern southern""".split()
+    hebrew latin latino latina hispanic scandinavia scandinavian nordic western eastern northern southern
+    somali somalia amharic ethiopian eritrean tigrinya farsi persian iran iranian afghan dari pashto nepali nepalese
+    burmese hmong khmer cambodian lao laotian creole kreyol yoruba igbo hausa gujarati marathi telugu malayalam
+    kannada sinhala""".split()
 ) | {"new zealand", "south africa", "north america", "south america", "latin america", "the us", "the uk", "the states",
      "united kingdom", "the united states", "great britain", "saudi arabia", "south korea", "middle east"}
 # "to Quartermain 5", "ON QUARTERMAIN 2": a building's name before its floor number
@@ -1009,6 +1013,7 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
             # "Bell's palsy", "braxton hicks contractions": a condition named after a person;
             # "the Saturday clinic": a day, not a place
             and not (f[2] in ("NAME", "LOCATION") and _EPONYM_AFTER.match(text, f[1]))
+            and not (f[2] in ("NAME", "LOCATION") and text[f[0] : f[1]].lower() in disclosure.drug_words())
             and not (f[2] == "LOCATION" and _DATE_WORD.match(text, f[0]))
         ]
     return _resolve(found)
@@ -1027,7 +1032,7 @@ _NOT_NAME_OR_PLACE = frozenset(
     """.split()
 )
 _EPONYM_AFTER = re.compile(
-    r"(?:'s|’s|')?\s+(?:hicks\s+)?(?:disease|syndrome|palsy|sign|test|maneuver|manoeuvre|contractions|phenomenon|tumou?r|lymphoma|ulcer|cyst|reflex|score|criteria|scale|node|esophagus|oesophagus|thyroiditis|dementia|neuroma|neuralgia|contracture|fracture|disorder)\b",
+    r"(?:-[A-Z][a-z]+)*(?:'s|’s|')?\s+(?:hicks\s+)?(?:disease|syndrome|palsy|sign|test|maneuver|manoeuvre|contractions|phenomenon|tumou?r|lymphoma|ulcer|cyst|reflex|score|criteria|scale|node|esophagus|oesophagus|thyroiditis|dementia|neuroma|neuralgia|contracture|fracture|disorder)\b",
     re.I,
 )
 _HANDLE = re.compile(r"(?<![\w.+-])@[A-Za-z0-9_.]+[A-Za-z0-9_]")

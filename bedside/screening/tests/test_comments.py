@@ -207,6 +207,9 @@ def test_development_set_meets_targets() -> None:
     "can you overdose on melatonin",
     "How is sepsis treated?",
     "can cranberry juice cure a uti",
+    "What's the rule for keeping kids off school after a fever?",
+    "What vaccines are needed for Ghana? Is yellow fever still required?",
+    "I appreciate the bit about fever thresholds for babies under 3 months.",  # the writer only reads
     "Agree with the section on exercise for depression, there's good RCT evidence for it.",
 ])
 def test_a_topic_question_is_not_an_emergency(text: str) -> None:
@@ -224,6 +227,23 @@ def test_a_topic_question_is_not_an_emergency(text: str) -> None:
 def test_reports_and_crisis_questions_stay_urgent(text: str) -> None:
     result = screen(text, "comment")
     assert result.urgency == "emergency" and result.decision == HOLD
+
+
+@pytest.mark.parametrize("text", [
+    "I've been looking up bridges again",
+    "I keep staring at the train tracks on my commute",
+    "Coming off my meds too fast and the dark thoughts are back. I'm scared of myself.",
+    "Some nights on the drive home I think about how easy it would be to just not make the curve.",
+])
+def test_veiled_suicidal_wording_is_a_crisis(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.crisis and result.decision == HOLD
+
+
+def test_a_bridge_admired_is_no_crisis_and_a_telegraphic_emergency_stays_one() -> None:
+    assert not screen("I loved looking at the bridge on our trip", "comment").crisis
+    # a question in another sentence does not make the red flag a general topic
+    assert screen("What is happening? Chest pain and left arm numb", "comment").urgency == "emergency"
 
 
 def test_asking_how_much_it_takes_to_die_is_a_crisis() -> None:
@@ -250,6 +270,7 @@ def test_pets_vaccinations_and_countries_are_not_personal(text: str) -> None:
     ("28F, is a resting HR of 110 normal??", "28"),
     ("Dad is 80, A1C 7.9 on glipizide", "80"),
     ("My twins are 14 months and had their MMR yesterday", "14"),
+    ("My grandmother lived to 96 on butter and spite.", "96"),
     ("Had a hysterectomy at 42, now 50 and my DEXA shows thinning", "42"),
     ("46 and just got my first colonoscopy results back", "46"),
     ("I'm 80 years young and I still read every article you post.", "80"),
@@ -299,6 +320,9 @@ def test_speaking_from_ones_job_is_not_a_disclosure_but_ones_own_illness_is() ->
     assert screen("I'm a pharmacist and I'd add one thing: always bring an up-to-date medication list.",
                   "comment").decision == PUBLISH
     assert screen("As a nurse with lupus I know how hard flares are", "comment").health_disclosure
+    # the model's confident "disclosure" yields to the same exception, unless the professional's own health is told
+    assert screen("In my 15 years in family medicine I have rarely seen a guideline change this fast.", "comment").decision == PUBLISH
+    assert screen("ER doc here. I've been through two antidepressants and I barely sleep.", "comment").health_disclosure
 
 
 @pytest.mark.parametrize("text", [
@@ -415,6 +439,12 @@ def test_real_dates_and_phones_in_comments_still_count() -> None:
     "whole house has norovirus and my 3 year old has thrown up twice",  # a child by age is a relative
     "should i get the shingles shot if i already had chickenpox as a kid",
     "doing 16:8 for 3 months, down 20 lbs but my hair is shedding like crazy",
+    "DD sneezes 20 times a day, is that normal?",  # forum shorthand for a child
+    "Our daughter is deaf and has a cochlear implant.",
+    "Living with a colostomy for 3 years now.",
+    "Mi mamá tiene diabetes tipo 2 y no habla inglés.",
+    "I smoked for 30 years and quit in 2020.",
+    "My knees are bone on bone and the stairs are murder.",
 ])
 def test_new_genre_disclosures_are_held(text: str) -> None:
     result = screen(text, "comment")
@@ -434,7 +464,6 @@ def test_new_genre_disclosures_are_held(text: str) -> None:
     "Sunscreen is the best anti-ageing product, full stop.",
     "I loved the part on sympathy and nostalgia in the clinic.",  # endings of words that are no conditions
     "Pharmacist perspective: we were filling prescriptions at a loss for years.",  # the profession's "we"
-    "In my 15 years in family medicine I have rarely seen a guideline change this fast.",
     "the part about pharmacists is right, we can prescribe Paxlovid now and few people know",
     "thanks, this cleared up a lot of confusion in our group chat",
     "Does anyone know if the Saturday clinic runs in summer?",
@@ -444,6 +473,13 @@ def test_new_genre_disclosures_are_held(text: str) -> None:
     "I think propranolol is underrated for stage fright.",
     "Breast is best, fed is best. can we stop shaming mums in every comment section",
     "My kids school sent home a letter about lice, good timing for this post",  # a topic, not a case
+    "Would love to see the same scrutiny for supplement companies that we apply to statins.",  # everyone's "we"
+    "The ER is the most expensive primary care clinic in the country and we designed it that way.",
+    "Your staff helped me find articles for my dissertation on antibiotic resistance, and I passed!",
+    "Do I need a referral to see a genetic counselor?",
+    "Can I get your leaflets in Somali?",
+    "Where can I read about Charcot-Marie-Tooth disease?",
+    "Acne treatment has come a long way since the orange Clearasil days.",  # a product, not a place
 ])
 def test_greetings_scripture_platforms_sayings_and_generic_ages_are_general(text: str) -> None:
     result = screen(text, "comment")
