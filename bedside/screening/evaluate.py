@@ -151,9 +151,15 @@ COMMENTS_D = Path(__file__).resolve().parent / "data" / "comments_d.jsonl"
 COMMENTS_G = Path(__file__).resolve().parent / "data" / "comments_g.jsonl"
 COMMENTS_U = Path(__file__).resolve().parent / "data" / "comments_u.jsonl"
 COMMENTS_L = Path(__file__).resolve().parent / "data" / "comments_l.jsonl"
+# and three more (eleventh round): cancer blogs and communities (o); diabetes, heart and kidney
+# communities (i); health threads in local community groups (z)
+COMMENTS_O = Path(__file__).resolve().parent / "data" / "comments_o.jsonl"
+COMMENTS_I = Path(__file__).resolve().parent / "data" / "comments_i.jsonl"
+COMMENTS_Z = Path(__file__).resolve().parent / "data" / "comments_z.jsonl"
 COMMENT_FILES = (COMMENTS, COMMENTS_EXT, COMMENTS_Q, COMMENTS_Y, COMMENTS_B, COMMENTS_F, COMMENTS_T, COMMENTS_K,
                  COMMENTS_M, COMMENTS_S, COMMENTS_W, COMMENTS_R, COMMENTS_E, COMMENTS_N,
-                 COMMENTS_H, COMMENTS_P, COMMENTS_D, COMMENTS_G, COMMENTS_U, COMMENTS_L)
+                 COMMENTS_H, COMMENTS_P, COMMENTS_D, COMMENTS_G, COMMENTS_U, COMMENTS_L,
+                 COMMENTS_O, COMMENTS_I, COMMENTS_Z)
 COMMENT_AUTHORS = ("first author", "second author", "third author (health Q&A)", "fourth author (health Q&A)",
                    "fifth author (blog and news comments)", "sixth author (patient groups)",
                    "seventh author (video and news comments)", "eighth author (ask-the-doctor letters)",
@@ -163,7 +169,9 @@ COMMENT_AUTHORS = ("first author", "second author", "third author (health Q&A)",
                    "fifteenth author (search-box health questions)", "sixteenth author (a practice's social pages and reviews)",
                    "seventeenth author (physician blogs and medical news)",
                    "eighteenth author (newspaper health-section readers)", "nineteenth author (parenting forums)",
-                   "twentieth author (questions to a health-information service)")
+                   "twentieth author (questions to a health-information service)",
+                   "twenty-first author (cancer blogs and communities)", "twenty-second author (diabetes, heart and kidney communities)",
+                   "twenty-third author (local community groups)")
 
 
 @dataclass
