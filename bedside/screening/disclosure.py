@@ -42,6 +42,7 @@ CONDITION = (
     r"hypertension|high blood pressure|low blood pressure|hypotension|high cholesterol|cholesterol|heart disease|"
     r"heart failure|chf|afib|a-?fib|atrial fibrillation|arrhythmia|heart attack|stroke|tia|angina|copd|asthma|"
     r"emphysema|pneumonia|bronchitis|covid|long covid|flu|influenza|shingles|hiv|aids|hepatitis|hep [abc]|std|sti|"
+    r"lymph?edema|edema|hypos?|dka|neuropathy|"
     r"deaf|hard of hearing|hearing loss|cochlear implant|colostomy|ileostomy|ostomy|stoma|bone on bone|growth hormone deficiency|"
     r"norovirus|stomach bug|pink eye|strep|strep throat|rsv|hand,? foot and mouth|chickenpox|chicken pox|measles|mumps|whooping cough|lice|scabies|pinworms?|ringworm|impetigo|"
     r"herpes|hpv|chlamydia|gonorrh?ea|syphilis|uti|kidney disease|ckd|kidney stones?|dialysis|liver disease|"
@@ -75,7 +76,7 @@ MEDICATION = (
     r"morphine|suboxone|methadone|ibuprofen|advil|motrin|tylenol|acetaminophen|naproxen|aleve|omeprazole|"
     r"prilosec|nexium|pantoprazole|antibiotics?|antidepressants?|amoxicillin|doxycycline|cipro|birth control|the pill|iud|hrt|"
     r"growth hormone|injections|estrogen|testosterone|chemo(?:therapy)?|radiation|immunotherapy|meds|medications?|medicine|pills?|"
-    r"prescriptions?|inhaler|cpap|epipen|dialysis|supplements?|vitamin \w+|melatonin)"
+    r"prescriptions?|inhaler|cpap|epipen|cgm|dexcom|libre|omnipod|insulin pump|cold cap|port|picc|dialysis|supplements?|vitamin \w+|melatonin)"
 )
 PROCEDURE = (
     r"(?:surgery|operation|procedure|knee replacement|hip replacement|replacement|bypass|stent|biopsy|"
@@ -105,7 +106,7 @@ SYMPTOM_VERB = (
 )
 SYMPTOM = (
     r"(?:passed out|fainted|collapsed|unresponsive|tightness|chest tightness|chest pressure|pain|painful|dizzy|dizziness|light-?headed|nause\w*|vomit\w*|throwing up|diarrh\w*|constipat\w*|"
-    r"tired|exhausted|fatigue\w*|weak|weakness|numb|numbness|tingl\w*|short of breath|shortness of breath|"
+    r"tired(?!\s+of\b)|exhausted|fatigue\w*|weak|weakness|numb|numbness|tingl\w*|short of breath|shortness of breath|"
     r"out of breath|wheez\w*|cough\w*|fever\w*|chills|sweats|night sweats|palpitations|racing heart|"
     r"heart racing|chest pain|headaches?|migraines?|cramps?|cramping|bloat\w*|rash\w*|hives|itch\w*|"
     r"swell\w*|swollen|bruis\w*|bleed\w*|spotting|blurr\w*|blurry vision|insomnia|can'?t sleep|"
@@ -128,7 +129,7 @@ _DISCLOSURE = [
     # diagnosis of the writer or a relative
     rf"\b(?:i|{MY_REL}|he|she)\s+(?:was|were|got|have\s+been|has\s+been|'?ve\s+been|'?s\s+been|just\s+got|recently\s+got|finally\s+got|am|is|were|just)\s+(?:just\s+|recently\s+|finally\s+|newly\s+|officially\s+)?diagnosed\b",
     r"\b(?:i'?ve|ive|i\s+have|i\s+was|i'?m|im|i\s+am)\s+(?:just\s+|recently\s+|newly\s+)?(?:been\s+)?diagnosed\b",
-    rf"\bmy\s+(?:(?:{RELATIVE})'?s?\s+)?(?:diagnosis|diagnoses|dx|prognosis|condition|illness|disease|cancer|tumou?r|diabetes|symptoms|side effects|flare|relapse|surgery|operation|biopsy|scan|results?|labs?|bloodwork|blood work|treatment|chemo|radiation|therapy|oncologist|cardiologist|endocrinologist|neurologist|psychiatrist|therapist|rheumatologist|surgeon|specialist|insulin|insulin\s+pump|pump|cgm|inhaler|infusions?|birth\s+control|{MEDICATION_SPECIFIC})\b",
+    rf"\bmy\s+(?:(?:{RELATIVE})'?s?\s+)?(?:diagnosis|diagnoses|dx|prognosis|condition|illness|disease|cancer|tumou?r|diabetes|symptoms|side effects|flare|relapse|surgery|operation|biopsy|scan|results?|labs?|bloodwork|blood work|treatment|treatments|infusions|transfusions|chemo|radiation|therapy|oncologist|cardiologist|endocrinologist|neurologist|psychiatrist|therapist|rheumatologist|surgeon|specialist|insulin|insulin\s+pump|pump|cgm|inhaler|infusions?|birth\s+control|{MEDICATION_SPECIFIC})\b",
     rf"\bmy\s+(?:(?:{RELATIVE})'?s?\s+)?(?:own\s+|chronic\s+|new\s+|recent\s+|current\s+|ongoing\s+|stage\s+\w+\s+|type\s+[12]\s+|[\w-]+\s+)?{CONDITION}\b(?!\s+(?:risk|awareness|screening|research|prevention|education|class|group|month|walk|foundation))",
     rf"\b(?:i'?m|im|i\s+am|i'?ve\s+been|she'?s|he'?s|{MY_REL}\s+(?:is|was|has\s+been))\s+(?:still\s+|slowly\s+)?(?:recovering|healing|going\s+through|getting\s+over|in\s+remission\s+from|undergoing|doing|starting|finishing)\s+(?:from\s+)?(?:(?:a|an|my|his|her|the|\w+)\s+){{0,3}}(?:{PROCEDURE}|{CONDITION}|{MEDICATION})\b",
     r"\b(?:had|got)\s+(?:my|his|her)\s+(?:\w+\s+)?(?:gallbladder|appendix|tonsils|uterus|thyroid|prostate|spleen|kidney|ovaries|ovary|breast|colon|wisdom\s+teeth)\s+(?:out|removed|taken\s+out)\b",
@@ -204,6 +205,19 @@ _DISCLOSURE = [
     rf"\b(?:i'?m|im|i\s+am|she'?s|he'?s|{MY_REL}\s+is)\s+(?:\d+|a|one|two|three|four|five|six|a\s+few|few)\s+(?:days?|weeks?|months?|wks?)\s+(?:out|post-?op|post|after|into)\b",
     # "hubby's new hip", "my mother's new pacemaker"
     rf"\b(?:hubby|wifey|partner|fianc[eé]e?|boyfriend|girlfriend|kid|child|mother|father|grandmother|grandfather|mama|papa)'s\s+(?:new\s+|recent\s+|latest\s+)?(?:hip|knee|pacemaker|heart|kidneys?|liver|lungs?|{CONDITION}|{PROCEDURE}|{MEDICATION_SPECIFIC})\b",
+    # treatment shorthand opening a sentence: "Port flush Thursday", "Chemo round 3 tomorrow",
+    # "Lymphedema sleeve day 400-something", "Radiation week 2 done"
+    r"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:[\w-]+\s+){0,2}?(?:chemo|radiation|rads|infusion|immunotherapy|port|picc|dialysis|transfusion|treatment|sleeve|pump|sensor|cgm|injection|ivf|stim|tamoxifen|letrozole)\s+(?:flush|placement|out|removal|day|week|month|round|cycle|session|#)\s*(?:\d+|today|tomorrow|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|next|this|done|complete|finished)\b",
+    # "Some of us are in treatment forever", "I'm still in active treatment"
+    rf"\b(?:i'?m|im|i\s+am|we'?re|some\s+of\s+us\s+are|{MY_REL}\s+is|(?:he|she)'?s)\s+(?:still\s+|now\s+)?in\s+(?:active\s+)?treatment\b",
+    # "Just had my 5-year check. Clear!", "my 6 month scan came back clear", "3 years NED"
+    r"\bmy\s+(?:\d+|one|two|three|five|six|ten)[\s-]*(?:years?|months?|yr|mo)\s+(?:check|checkup|check-up|scan|scans|mammogram|follow-?up|review|bloods|labs)\b|\b(?:\d+|one|two|three|four|five|six|ten)\s+(?:years?|months?|yrs?)\s+(?:ned|no\s+evidence\s+of\s+disease|clear|in\s+the\s+clear)\b|\bscans?\s+(?:were|was|came\s+back|is|are)\s+(?:all\s+)?clear\b",
+    # "diagnosed tuesday", "diagnosed yesterday, scared"
+    r"(?:(?<![\w\s,'])|(?<=[.!?,]\s))(?:just\s+|only\s+)?diagnosed\s+(?:yesterday|today|on\s+\w+day|monday|tuesday|wednesday|thursday|friday|saturday|sunday|last\s+\w+)\b",
+    # "Would love to meet other type 1s", "other survivors here get it"
+    r"\bother\s+(?:fellow\s+)?(?:type\s?[12]s|t[12]ds?|diabetics|survivors|cancer\s+patients|amputees|ostomates|heart\s+patients|dialysis\s+patients|transplant\s+recipients|endo\s+warriors|spoonies)\b",
+    # diabetes shorthand: "treating a low", "went low overnight", "running high all day"
+    r"\b(?:treating|treated|had|having|caught|fighting|chasing)\s+(?:a\s+)?(?:low|lows|hypo|hypos|high|highs)\b(?!\s+(?:bar|standard|price|cost|opinion|level\s+of))|\b(?:went|going|gone|running|ran|been|was|i'?m)\s+(?:low|high)\s+(?:all\s+(?:day|night)|overnight|again|since|at\s+\d|every\s+\w+)\b",
     # smoking and drinking history: "I smoked for 30 years", "I quit smoking in 2020"
     r"\bi\s+(?:smoked|used\s+to\s+smoke|quit\s+smoking|stopped\s+smoking|still\s+smoke|smoke\s+(?:a\s+pack|\d+|about|around)|vape\s+(?:every|daily|a\s+lot)|was\s+a\s+(?:heavy\s+)?smoker|'?m\s+a\s+(?:heavy\s+|former\s+|ex-?)?smoker)\b",
     # Spanish-speaking families on US practices' pages: "Mi mamá tiene diabetes", "tengo presión alta"
@@ -263,6 +277,7 @@ _ADVICE = [
 _SPAM = [
     # recruiting and selling in the comments: "join my team", "be your own boss", "50 five-star
     # Google reviews delivered", "DM for pricing", "WhatsApp us now", "check my site"
+    r"\bwe\s+buy\s+(?:homes|houses)\b|\bcash\s+for\s+your\s+(?:house|home|car|gold)\b|\bfree\s+(?:roof|roofing|inspection|estimate)\b|(?-i:\b[A-Z][a-z]+\s+(?:Roofing|Plumbing|Siding|Gutters)\b)|"
     r"\border\s+(?:from|at|on|via)\s+(?:www\.)?[a-z0-9-]+\.(?:com|in|net|co|shop|store|org|info|biz|uk)\b|\bour\s+(?:[\w-]+\s+){0,3}(?:capsules|pills|supplements?|gummies|drops|tea|teas|oils?|creams?|serums?|powders?|tonics?)\s+(?:are|is|have|has|can|will|work)\b|\b(?:join\s+my\s+team|be\s+your\s+own\s+boss|earn\s+(?:a\s+)?commissions?|comment\s+['\"\u2018\u201c]?info\b|(?:five|5)[\s-]?star\s+(?:google\s+|yelp\s+)?reviews\s+(?:delivered|for\s+sale|guaranteed|in\s+\d+)|(?:buy|get)\s+(?:\d+\s+)?(?:google|yelp|real|5[\s-]?star)\s+reviews|dm\s+(?:me\s+|us\s+)?for\s+(?:pricing|prices?|rates|details|info|more)|whats\s?app\s+(?:us|me)\b|check\s+(?:out\s+)?(?:my|our)\s+(?:site|website|page|profile)|all[\s-]inclusive\s+packages?)",
     r"\b(?:buy|order|purchase|shop)\s+(?:now|today|here|online|cheap|discount\w*|generic|real|original|without\s+(?:a\s+)?prescription|it\s+(?:here|now|at|from|on))\b",
     r"\b(?:working|work)\s+from\s+(?:home|your\s+phone)\b(?=[^.]*(?:\$|earn|made|make|income|profile|link|dm|click))|\b(?:cheap|discount(?:ed)?)\s+(?:\w+\s+)?(?:pills|meds|medications?|drugs|viagra|cialis|supplements?|deals?|rx|prescriptions?|generics?)|\b(?:no\s+prescription|without\s+(?:a\s+)?prescription|rx\s+free|overnight\s+shipping|free\s+shipping|lowest\s+prices?|best\s+prices?|huge\s+discount|\d+%\s+off|limited\s+offer|limited\s+time|special\s+offer|act\s+now|order\s+now|click\s+here|click\s+(?:the|my)\s+link|(?:link|links|info)\s+in\s+(?:my\s+)?(?:bio|profile|description)|(?<!to\s)(?<!we\s)(?<!i\s)book\s+(?:online|now)(?:\s+today)?|visit\s+(?:my|our)\s+(?:site|website|page|store|shop|blog|channel)|check\s+out\s+my\s+(?:site|website|page|store|shop|blog|channel|profile|link)|subscribe\s+to\s+my|follow\s+me\s+(?:on|at)|dm\s+me|message\s+me\s+on\s+(?:whatsapp|telegram|instagram|ig)|whats\s?app\s*(?:me|\+|:|number|\d)|telegram\s*[:@]|contact\s+(?:dr\.?\s+\w+|him|her|them|[\w.@-]*_[\w.@-]*)\s+(?:on|via|through|at)\s+(?:whatsapp|email|telegram|instagram|ig|facebook|tiktok)|i\s+want\s+to\s+testify|the\s+great\s+dr\.?\s+\w+|(?:call|text)\s+(?:now|today)\s+(?:at\s+|on\s+)?1?[-\s.]?\(?8(?:00|88|77|66|55|44|33)\)?)\b",
@@ -273,7 +288,7 @@ _SPAM = [
     r"|\b(?:ancient|himalayan|amazonian|tibetan|japanese|secret|forgotten|banned|hidden)\s+(?:\w+\s+){0,3}(?:formula|ritual|trick|tonic|hack|discovery)\b"
     r"|\bdoctors\s+(?:hate|don'?t\s+want\s+you\s+to\s+know)\b|\bone\s+(?:weird|simple|strange)\s+trick\b|\bstop\s+wasting\s+(?:your\s+)?money\s+on\b"
     r"|\b(?:essay|assignment|homework|thesis)\s+(?:writing|help)\b|\bbuy\s+(?:\w+\s+)?(?:followers|likes|views|reviews)\b",
-    r"\b(?:use|enter|apply)\s+(?:my\s+|the\s+)?(?:promo\s+|discount\s+|coupon\s+|referral\s+|affiliate\s+)?code\b|\b(?:promo|coupon|discount|referral|affiliate)\s+(?:code|link)\b|\bsponsored\b|\bi\s+(?:sell|am\s+selling|'?m\s+selling|distribute|represent)\b|\b(?:our|my)\s+(?:company|brand|product|products|store|shop|clinic|supplement|program|course|app|e-?book|coaching|services?)\s+(?:offers?|sells?|has|can|will|helps?|is)\b",
+    r"\b(?:use|enter|apply)\s+(?:my\s+|the\s+)?(?:promo\s+|discount\s+|coupon\s+|referral\s+|affiliate\s+)?code\b|\b(?:promo|coupon|discount|referral|affiliate)\s+(?:code|link)\b|(?<!not\s)(?<!never\s)(?<!isn't\s)(?<!wasn't\s)\bsponsored\b|\bnot\s+sponsored\b(?=[^\n]*(?:https?:|www\.|\.com\b|\.net\b|👉|\blink\b|\bdm\b))|\bi\s+(?:sell|am\s+selling|'?m\s+selling|distribute|represent)\b|\b(?:our|my)\s+(?:company|brand|product|products|store|shop|clinic|supplement|program|course|app|e-?book|coaching|services?)\s+(?:offers?|sells?|has|can|will|helps?|is)\b",
 ]
 _SHOP_URL = re.compile(r"(?:https?://|www\.)\S*?(?:(?<![a-z])(?:shop|store|buy|pharma|rx|pills?|meds|deals?|discount|cheap|casino|bet|loans?|crypto|coin|trade|invest|promo|sale|offer)|(?:shop|store|buy|pharma|rx|pills|meds|deals?|discount|cheap|casino|loans?|crypto|promo|sale|offer)(?![a-z]))\S*|\b\S+\.(?:shop|store|xyz|top|online|site|biz|ru|cn)\b", re.IGNORECASE)
 _ANY_URL = re.compile(r"https?://\S+|www\.\S+|\b[a-z0-9-]+\.(?:com|net|org|info|biz|io|co|shop|store|xyz|top|online|site|ru|cn)\b(?:/\S*)?", re.IGNORECASE)
@@ -323,8 +338,10 @@ _PROMOTION_LEXICON = _Lexicon(_SPAM[_PROMOTION_LABELS:])
 LEXICONS = (_DISCLOSURE_LEXICON, _ADVICE_LEXICON, _SPAM_LEXICON, _PROMOTION_LEXICON)
 # earnings on offer ("$500 a day", "$5000 weekly", "$500/day"), not a price paid ("insulin costs $300 a month")
 _MONEY = re.compile(
-    r"\b(?:earn\w*|make|making|made|income|profit\w*|paid|pays?|returns?)\s+(?:up\s+to\s+|over\s+|about\s+)?\$\s?\d[\d,]*(?:\.\d+)?k?"
+    r"\b(?:earn\w*|make|making|made|income|profit\w*|returns?)\s+(?:up\s+to\s+|over\s+|about\s+)?\$\s?\d[\d,]*(?:\.\d+)?k?"
     r"(?:\s*/\s*(?:day|week|month|hr|hour|wk)|\s+(?:a|per|every|each)\s+(?:day|week|month|hour)|\s+(?:daily|weekly|monthly))?"
+    # what a country or a patient pays is no offer ("other countries pay $10 a vial"); pay by the day is
+    r"|\b(?:paid|pays?)\s+(?:up\s+to\s+|over\s+|about\s+)?\$\s?\d[\d,]*(?:\.\d+)?k?(?:\s*/\s*(?:day|week|hr|hour|wk)|\s+(?:a|per|every|each)\s+(?:day|week|hour)|\s+(?:daily|weekly))"
     r"|\$\s?\d[\d,]*(?:\.\d+)?k?(?:\s*/\s*(?:day|week|wk)|\s+(?:a|per|every|each)\s+(?:day|week)|\s+(?:daily|weekly))\b(?=[^.]*\b(?:home|earn\w*|income|join|click|dm|link|profile|bitcoin|crypto|invest\w*)\b)",
     re.IGNORECASE,
 )
@@ -343,7 +360,7 @@ _URLISH = re.compile(r"https?:|www\.|\.(?:com|net|org|info|biz|io|co|shop|store|
 # reading, thinking or thanking ("I learned a lot about insulin resistance").
 _SENTENCE_SPLIT = re.compile(r"[.!?\n]+")
 _PERSON = re.compile(
-    r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|me|my|mine|myself|we|our|(?-i:us|Us|DS|DD|DH|DW|LO))\b|^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|grandad|granddad|gran|nan|baby)\b",
+    r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|me|my|mine|myself|we|our|(?-i:us|Us|DS|DD|DH|DW|LO))\b|\b(?:anyone|anybody|who)\s+else(?:'s|\s+(?:have|has|had|get|gets|got|on|taking|take|takes|deal|dealing|struggle|struggling|experience|suffer|suffering|with|checks?|wake|wakes|feel|feels|going\s+through))\b|^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|grandad|granddad|gran|nan|baby)\b",
     _FLAGS,
 )
 # a condition the vocabulary does not list, by its ending ("costochondritis", "neuropathy")
@@ -368,6 +385,8 @@ _ONLY_READING = re.compile(
     r"|\bmy\s+(?:favou?rite|fave)\s+(?:part|section|bit|line|chart|graphic|paragraph|article|post|tip)\b"
     # a prescriber or pharmacist at work: "we can prescribe Paxlovid now", "I prescribe it daily"
     r"|\b(?:i|we)\s+(?:(?:can|could|cannot|can'?t|now|still|often|routinely|rarely|never|also)\s+)*(?:prescribe|prescribing|dispense|dispensing)\b"
+    # venting about others: "I'm so tired of people acting like type 2 is a moral failing"
+    r"|\b(?:i'?m|im|i\s+am)\s+(?:so\s+|really\s+|just\s+)?(?:tired|sick|fed\s+up)\s+of\s+(?:people|the|hearing|seeing|reading|everyone|being\s+told|all\s+the)\b"
     # a writer's project: "I'm writing a novel in which…"
     r"|\b(?:i'?m|i\s+am|we'?re)\s+(?:writing|researching|doing)\s+(?:a|an|my|our)\s+(?:\w+\s+)?(?:novel|book|story|screenplay|play|paper|article|project|report|thesis|dissertation|essay|presentation|assignment)\b"
     # "correct me if I'm wrong but…", "as my father used to say", "is wild to me"
@@ -464,7 +483,7 @@ def _personal_health_sentences(text: str) -> list[tuple[int, int]]:
             person = _PERSON.search(sentence)
             if person and professional and not _WE_ONLY.search(sentence) and not re.match(r"^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|grandad|granddad|gran|nan|baby)\b", sentence, _FLAGS):
                 person = None  # the profession's "we" ("We were filling prescriptions at a loss")
-            if person and not _WE_ONLY.search(sentence) and not _RELATIVE_WORD.search(sentence) and not _WE_LIVED.search(sentence):
+            if person and person.group().lower() in ("we", "our", "us") and not _WE_ONLY.search(sentence) and not _RELATIVE_WORD.search(sentence) and not _WE_LIVED.search(sentence):
                 person = None  # everyone's "we": "can we normalise dermatology referrals?", "the ER we designed"
             if person:
                 terms = [m for m in _HEALTH_TERM.finditer(sentence) if not _GENERIC_HEALTH.match(m.group())]

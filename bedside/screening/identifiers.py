@@ -435,6 +435,7 @@ _WARD_NUMBER = re.compile(r"(?<![\w'-])([A-Z][A-Za-z]{4,})\s+(\d{1,2})(?![\d/.:-
 _WARD_BEFORE = re.compile(r"\b(?:to|on|from|at|in)\s+(?:the\s+)?$", re.I)
 # "OSH (Shady Grove)": the outside hospital's name in brackets
 _OSH_NAMED = re.compile(r"\b(?=[orOR])(?:osh|outside\s+hosp(?:ital)?|referring\s+hosp(?:ital)?)\s*\(\s*([A-Za-z][A-Za-z .'-]{2,40}?)\s*\)", re.I)
+_AREA = re.compile(r"\b(?:in|near|around|from)\s+the\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:area|region|metro|suburbs)\b")
 _TOWN_AFTER = re.compile(r"\b(?=[infoINFO])(?i:in|from|near|outside)\s+([A-Z][a-z]{3,}|[A-Z]{4,}|[a-z]{4,})\b(?!\s+[A-Z][a-z])")
 _RESIDE_WORDS = frozenset({"live", "lives", "living", "reside", "resides", "born", "moved", "move"})
 _WARD_WORDS = frozenset({"ew", "er", "ed", "emergency"})
@@ -515,6 +516,7 @@ _SIGNED = re.compile(
     r"|\s[—–]\s*((?-i:[A-Z][a-z]+))(?:[^\S\n]|[^\w\s.,;:!?'\x22()-])*$",
     re.I | re.M,
 )
+_VOCATIVE = re.compile(r",\s+([A-Z][a-z]+)\s*(?=[!?.]|\s*$)|\b(?i:team)\s+([A-Z][a-z]+)\b(?=\s*[!.💛❤️💪]|\s*$)")
 _INTRO = re.compile(r"\b(?i:my\s+name\s+is|i'?m\s+called|this\s+is|i\s+am|call\s+me|signed|name:|hi,?\s+(?:this\s+is|i'?m|it'?s))\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 _SPEAK = re.compile(r"\b" + by_first_letter(r"(?:spoke|spoken|talked|discussed|met|meeting|called|paged|notified|informed|per|seen\s+by|ask\s+for|asked\s+for|updated|with|contacts?|contacted|consult|by|to|and)") + r"\s+(?:with\s+|to\s+|w/\s*)?((?:[A-Za-z][A-Za-z']+)(?:\s+[A-Za-z][A-Za-z']+){0,2})", re.I)
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'-]+)\s*$")
@@ -766,6 +768,11 @@ def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int
         add_group(match, group=match.lastindex or 1, strength=1)
     for match in _INTRO.finditer(text) if present & _INTRO_WORDS else ():
         add_group(match, strength=1)
+    # someone addressed by first name: "Hope the new trial works out, Bill!", "Go Team Becca!"
+    for match in _VOCATIVE.finditer(text) if "," in text or "team" in present else ():
+        low = match.group(match.lastindex or 1).lower()
+        if low in firsts and low not in _STOP and low not in _DENY and low not in _NOT_SUBJECT:
+            spans.append(match.span(match.lastindex or 1))
     for match in _SPEAK.finditer(text):
         # "paged Okafor re K": after a verb of contacting, a title-case word off the lists too
         verb = match.group().split()[0].lower()
@@ -946,6 +953,11 @@ def _places(text: str, present: frozenset[str], shouting: bool) -> list[tuple[in
         town = match.group(1)
         if town.lower() in singles or (town.lower() in worded and not shouting and town[0].isupper() and not town.isupper()):
             spans.append((match.start(1), match.end(1), "TOWN"))
+    # "anyone in the Leeds area": a listed town or a word that is no English word
+    for match in _AREA.finditer(text) if "area" in present or "region" in present or "metro" in present or "suburbs" in present else ():
+        town = match.group(1)
+        if town.lower() in singles or town.lower() in worded or not all(_is_common(w.lower()) for w in town.split()):
+            spans.append((match.start(1), match.end(1), "TOWN"))
     # tokenise only when both words of some longer place occur ("glen" and "burnie")
     if any(present & seconds[first] for first in present & seconds.keys()):
         tokens = list(_TOKEN.finditer(text))
@@ -1014,6 +1026,8 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
             # "the Saturday clinic": a day, not a place
             and not (f[2] in ("NAME", "LOCATION") and _EPONYM_AFTER.match(text, f[1]))
             and not (f[2] in ("NAME", "LOCATION") and text[f[0] : f[1]].lower() in disclosure.drug_words())
+            and not (f[2] in ("NAME", "LOCATION") and _CONTRACTION_IN.search(text[f[0] : f[1]]))
+            and not (f[2] == "DATE" and _event_date(text, f[0]))
             and not (f[2] == "LOCATION" and _DATE_WORD.match(text, f[0]))
         ]
     return _resolve(found)
@@ -1028,9 +1042,31 @@ _NOT_NAME_OR_PLACE = frozenset(
     quran koran bible torah talmud sunnah hadith gospel scripture ayurveda
     reddit facebook fb youtube tiktok instagram insta twitter x google whatsapp wikipedia telegram
     chatgpt gpt ai alexa siri gemini copilot medicare medicaid advantage tricare obamacare
+    omnipod dexcom libre freestyle tandem medtronic minimed eversense fitbit garmin peloton
     lang po naman kasi sana talaga opo lng
     """.split()
 )
+# a date that is the practice's or an event's, in a sentence about nobody: "Open on Dec 26?",
+# "FYI the Sept 14 screening event is walk-in"
+_EVENT_WORD = re.compile(
+    r"\b(?:open|opens|closed|closing|hours|event|events|clinic|drive|fair|screening\s+event|webinar|class|classes|talk|session|walk|run|5k|10k|meeting|deadline|sale|launch|festival|holiday|bank\s+holiday|workshop|seminar|vaccination\s+day|flu\s+day|open\s+house)\b",
+    re.I,
+)
+
+
+_LOGISTICS = re.compile(r"\b(?:fyi|reminder|heads\s+up|open|opens|closed|closing|hours|walk-?in|no\s+appointment)\b", re.I)
+
+
+def _event_date(text: str, position: int) -> bool:
+    for clause in _CLAUSE.finditer(text):
+        if clause.start() <= position < clause.end():
+            part = clause.group().replace("\u2019", "'")
+            asks = "?" in part or _LOGISTICS.search(part) is not None  # not "Thanks for the talk on June 14th"
+            return asks and _EVENT_WORD.search(part) is not None and _PERSONAL_WORD.search(part) is None and not re.search(rf"\b(?:{_KIN_WORDS}|born|birthday|dob|died|passed|surgery|diagnosed|admitted)\b", part, re.I)
+    return False
+
+
+_CONTRACTION_IN = re.compile(r"\w(?:n't|n’t|'re|'ve|'ll|'m)\b", re.I)
 _EPONYM_AFTER = re.compile(
     r"(?:-[A-Z][a-z]+)*(?:'s|’s|')?\s+(?:hicks\s+)?(?:disease|syndrome|palsy|sign|test|maneuver|manoeuvre|contractions|phenomenon|tumou?r|lymphoma|ulcer|cyst|reflex|score|criteria|scale|node|esophagus|oesophagus|thyroiditis|dementia|neuroma|neuralgia|contracture|fracture|disorder)\b",
     re.I,

@@ -106,6 +106,8 @@ def test_general_questions_are_not_advice_requests(text: str) -> None:
         "Tired of the 9-5? Join my team and be your own boss, comment 'INFO' below",
         "50 five-star Google reviews delivered in 48h for your clinic. DM for pricing",
         "Dental implants abroad for a fifth of the price, all-inclusive packages, WhatsApp us today",
+    "Cash for your house, ANY condition! We buy homes fast, call Dave",
+    "Everyone on this keto pill is dropping 30 lbs a month!! not sponsored 👉 ketoburnx.com",
     ],
 )
 def test_spam_is_rejected(text: str) -> None:
@@ -207,6 +209,8 @@ def test_development_set_meets_targets() -> None:
     "can you overdose on melatonin",
     "How is sepsis treated?",
     "can cranberry juice cure a uti",
+    "Can an Apple Watch ECG detect a heart attack or just AFib?",
+    "Is HPV a sexually transmitted infection? Sorry if this is a dumb question",
     "What's the rule for keeping kids off school after a fever?",
     "What vaccines are needed for Ghana? Is yellow fever still required?",
     "I appreciate the bit about fever thresholds for babies under 3 months.",  # the writer only reads
@@ -348,6 +352,9 @@ def test_subject_less_openings_and_shorthand_are_disclosures(text: str) -> None:
     ("I had Bell's palsy last year and the ED thought it was a stroke", []),  # a condition named after a person
     ("Does anyone know if the Saturday clinic runs in summer?", []),
     ("See you at the health fair, I'm at the BP booth — Sarah 💜", ["Sarah"]),  # a sign-off after a spaced dash
+    ("Hope the new trial works out, Bill! We're all behind you.", ["Bill"]),  # someone addressed by name
+    ("Anyone in the Leeds area know a good group?", ["Leeds"]),
+    ("Who designed the Omnipod adhesive to come off only when you don't want it to?", []),
 ])
 def test_contractions_emoji_handles_and_openers_are_not_identifiers(text: str, kept: list[str]) -> None:
     assert [text[i.start : i.end] for i in screen(text, "comment").identifiers] == kept
@@ -445,6 +452,14 @@ def test_real_dates_and_phones_in_comments_still_count() -> None:
     "Mi mamá tiene diabetes tipo 2 y no habla inglés.",
     "I smoked for 30 years and quit in 2020.",
     "My knees are bone on bone and the stairs are murder.",
+    "Port flush Thursday, then a month off from needles",  # treatment shorthand opening a sentence
+    "Not everyone rings the bell. Some of us are in treatment forever.",
+    "Just had my 5-year check. Clear!",
+    "Would love to meet other type 1s in person",
+    "ate half the fridge at 2am treating a low",
+    "hypo at the checkout today, shaking so bad I dropped my card",
+    "diagnosed tuesday, scared, reading everything here",
+    "Anyone else's insurance deny the cold cap for their chemo?",
 ])
 def test_new_genre_disclosures_are_held(text: str) -> None:
     result = screen(text, "comment")
@@ -480,6 +495,12 @@ def test_new_genre_disclosures_are_held(text: str) -> None:
     "Can I get your leaflets in Somali?",
     "Where can I read about Charcot-Marie-Tooth disease?",
     "Acne treatment has come a long way since the orange Clearasil days.",  # a product, not a place
+    "I'm so tired of people acting like type 2 is a moral failing.",  # venting, not fatigue
+    "Other countries pay $10 a vial for insulin.",  # a price, not an offer
+    "The little bakery on Main does a sugar-free cheesecake. Not sponsored, just happy.",
+    "Anyone else notice the uptick in people asking about ozempic side effects?",
+    "Palliative care isn't hospice. Wish more people knew that.",
+    "Open on Dec 26?",  # the practice's date, nobody's
 ])
 def test_greetings_scripture_platforms_sayings_and_generic_ages_are_general(text: str) -> None:
     result = screen(text, "comment")
