@@ -234,12 +234,13 @@ def test_reports_and_crisis_questions_stay_urgent(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
+    "honestly I don't see the point in getting up anymore and I've been giving my stuff away",  # quiet warning signs
     "I've been looking up bridges again",
     "I keep staring at the train tracks on my commute",
     "Coming off my meds too fast and the dark thoughts are back. I'm scared of myself.",
     "Some nights on the drive home I think about how easy it would be to just not make the curve.",
 ])
-def test_veiled_suicidal_wording_is_a_crisis(text: str) -> None:
+def test_quiet_and_veiled_suicidal_wording_is_a_crisis(text: str) -> None:
     result = screen(text, "comment")
     assert result.crisis and result.decision == HOLD
 
@@ -394,11 +395,6 @@ def test_links_with_a_call_to_action_and_earnings_are_spam(text: str) -> None:
 def test_a_price_paid_is_not_spam_and_a_trusted_link_is_not_promotion() -> None:
     assert screen("Insulin should never cost $300 a month in a rich country.", "comment").decision == PUBLISH
     assert not screen("Visit cdc.gov for the current schedule, it's clearer than any blog.", "comment").spam
-
-
-def test_quiet_warning_signs_are_a_crisis() -> None:
-    result = screen("honestly I don't see the point in getting up anymore and I've been giving my stuff away", "comment")
-    assert result.crisis and result.decision == HOLD
 
 
 def test_asking_what_a_doctor_would_recommend_for_ones_child_is_an_advice_request() -> None:
