@@ -1068,7 +1068,7 @@ def _event_date(text: str, position: int) -> bool:
 
 _CONTRACTION_IN = re.compile(r"\w(?:n't|n’t|'re|'ve|'ll|'m)\b", re.I)
 _EPONYM_AFTER = re.compile(
-    r"(?:-[A-Z][a-z]+)*(?:'s|’s|')?\s+(?:hicks\s+)?(?:disease|syndrome|palsy|sign|test|maneuver|manoeuvre|contractions|phenomenon|tumou?r|lymphoma|ulcer|cyst|reflex|score|criteria|scale|node|esophagus|oesophagus|thyroiditis|dementia|neuroma|neuralgia|contracture|fracture|disorder)\b",
+    r"(?:-[A-Z][a-z]+){0,3}(?:'s|’s|')?\s+(?:hicks\s+)?(?:disease|syndrome|palsy|sign|test|maneuver|manoeuvre|contractions|phenomenon|tumou?r|lymphoma|ulcer|cyst|reflex|score|criteria|scale|node|esophagus|oesophagus|thyroiditis|dementia|neuroma|neuralgia|contracture|fracture|disorder)\b",
     re.I,
 )
 _HANDLE = re.compile(r"(?<![\w.+-])@[A-Za-z0-9_.]+[A-Za-z0-9_]")
