@@ -359,6 +359,8 @@ _URLISH = re.compile(r"https?:|www\.|\.(?:com|net|org|info|biz|io|co|shop|store|
 # one sentence naming the writer or a relative *and* a health term, unless the writer is only
 # reading, thinking or thanking ("I learned a lot about insulin resistance").
 _SENTENCE_SPLIT = re.compile(r"[.!?\n]+")
+# a sentence with its closing marks, as the classifier and the urgency gate read them
+SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 _PERSON = re.compile(
     r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|me|my|mine|myself|we|our|(?-i:us|Us|DS|DD|DH|DW|LO))\b|\b(?:anyone|anybody|who)\s+else(?:'s|\s+(?:have|has|had|get|gets|got|on|taking|take|takes|deal|dealing|struggle|struggling|experience|suffer|suffering|with|checks?|wake|wakes|feel|feels|going\s+through))\b|^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|grandad|granddad|gran|nan|baby)\b",
     _FLAGS,
@@ -435,7 +437,7 @@ def speaks_from_job(text: str) -> bool:
         return False
     # "ER doc. … I've been through two antidepressants": a professional's own health still counts
     for sentence in _SENTENCE_SPLIT.split(text):
-        if _WE_ONLY.search(sentence) and (drugs_in(sentence) or any(not _GENERIC_HEALTH.match(m.group()) for m in _HEALTH_TERM.finditer(sentence))):
+        if _FIRST_SINGULAR.search(sentence) and (drugs_in(sentence) or any(not _GENERIC_HEALTH.match(m.group()) for m in _HEALTH_TERM.finditer(sentence))):
             return False
     return True
 
@@ -467,7 +469,7 @@ _WE_LIVED = re.compile(
     r"|\b(?:we|we'?ve|we'?re)\b(?=[^.!?]{0,80}?\b(?:diagnos\w*|told|prescribed|admitted|discharged)\b)|\b(?-i:us)\b(?=[^.!?]{0,80}?\b(?:told|diagnos\w*|prescribed)\b)|\bour\s+(?:own\s+)?(?:\w+\s+)?(?:diagnosis|results?|surgery|ivf|pregnancy|miscarriage|loss|treatment)\b",
     _FLAGS,
 )
-_WE_ONLY = re.compile(r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|me|my|mine|myself)\b", _FLAGS)
+_FIRST_SINGULAR = re.compile(r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|me|my|mine|myself)\b", _FLAGS)
 
 
 def _personal_health_sentences(text: str) -> list[tuple[int, int]]:
@@ -481,10 +483,15 @@ def _personal_health_sentences(text: str) -> list[tuple[int, int]]:
         # "my cat has diabetes lol": a pet's health is nobody's
         if sentence.strip() and not only_reading(sentence):
             person = _PERSON.search(sentence)
-            if person and professional and not _WE_ONLY.search(sentence) and not re.match(r"^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|grandad|granddad|gran|nan|baby)\b", sentence, _FLAGS):
-                person = None  # the profession's "we" ("We were filling prescriptions at a loss")
-            if person and person.group().lower() in ("we", "our", "us") and not _WE_ONLY.search(sentence) and not _RELATIVE_WORD.search(sentence) and not _WE_LIVED.search(sentence):
-                person = None  # everyone's "we": "can we normalise dermatology referrals?", "the ER we designed"
+            # a "we" with no "I" and no relative is the profession's after a professional opening
+            # ("We were filling prescriptions at a loss"), and otherwise everyone's ("can we
+            # normalise dermatology referrals?", "the ER we designed") unless it lived something
+            if (
+                person and person.group().lower() in ("we", "our", "us")
+                and not _FIRST_SINGULAR.search(sentence) and not _RELATIVE_WORD.search(sentence)
+                and (professional or not _WE_LIVED.search(sentence))
+            ):
+                person = None
             if person:
                 terms = [m for m in _HEALTH_TERM.finditer(sentence) if not _GENERIC_HEALTH.match(m.group())]
                 terms = sorted(terms + drugs_in(sentence), key=lambda m: m.start())

@@ -400,16 +400,14 @@ def _about_someone(text: str) -> bool:
     """Whether a sentence of TEXT names someone, leaving out those where the writer only reads or
     thanks ("I appreciate the bit about fever thresholds for babies")."""
     text = text.replace("\u2019", "'")
-    return any(_SOMEONE.search(s) and not disclosure.only_reading(s) for s in _SENTENCES.findall(text))
+    return any(_SOMEONE.search(s) and not disclosure.only_reading(s) for s in disclosure.SENTENCE.findall(text))
 
-
-_SENTENCES = re.compile(r"[^.!?\n]+[.!?\n]*")
 
 
 def _asks_in_general(text: str, reasons: list[Reason]) -> bool:
     """Whether a sentence holding a red flag asks or speaks in general ("How is sepsis treated?");
     a cue in another sentence does not count ("What is happening? Chest pain and left arm numb")."""
-    for sentence in _SENTENCES.finditer(text):
+    for sentence in disclosure.SENTENCE.finditer(text):
         if any(sentence.start() <= r.start < sentence.end() for r in reasons) and _GENERAL_CUE.search(sentence.group()):
             return True
     return False

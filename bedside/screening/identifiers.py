@@ -268,14 +268,19 @@ _GENERIC_WORD = re.compile(r"\b(?:people|adults|everyone|anyone|kids|children|te
 _PERSONAL_WORD = re.compile(r"\b(?:i|i'?m|im|i'?ve|me|my|mine|myself|we|our|us|he|she|his|her|him)\b", re.I)
 
 
+def _clause_at(text: str, position: int) -> re.Match[str] | None:
+    """The clause of TEXT (up to . ? ! or a line end) that holds POSITION."""
+    return next((c for c in _CLAUSE.finditer(text) if c.start() <= position < c.end()), None)
+
+
 def _generic_age(text: str, position: int) -> bool:
     """Whether the age at POSITION sits in a clause about people in general and nobody in
     particular (no I, my, we, he, she, and a "kids", "people", "most" …)."""
-    for clause in _CLAUSE.finditer(text):
-        if clause.start() <= position < clause.end():
-            part = clause.group().replace("\u2019", "'")
-            return _GENERIC_WORD.search(part) is not None and _PERSONAL_WORD.search(part) is None
-    return False
+    clause = _clause_at(text, position)
+    if clause is None:
+        return False
+    part = clause.group().replace("\u2019", "'")
+    return _GENERIC_WORD.search(part) is not None and _PERSONAL_WORD.search(part) is None
 
 
 def _comment_ages(text: str) -> list[tuple[int, int]]:
@@ -1054,16 +1059,19 @@ _EVENT_WORD = re.compile(
 )
 
 
+# a date of someone's life or care stays an identifier whatever else the clause says
+_LIFE_DATE = re.compile(rf"\b(?:{_KIN_WORDS}|born|birthday|dob|died|passed|surgery|diagnosed|admitted)\b", re.I)
 _LOGISTICS = re.compile(r"\b(?:fyi|reminder|heads\s+up|open|opens|closed|closing|hours|walk-?in|no\s+appointment)\b", re.I)
 
 
 def _event_date(text: str, position: int) -> bool:
-    for clause in _CLAUSE.finditer(text):
-        if clause.start() <= position < clause.end():
-            part = clause.group().replace("\u2019", "'")
-            asks = "?" in part or _LOGISTICS.search(part) is not None  # not "Thanks for the talk on June 14th"
-            return asks and _EVENT_WORD.search(part) is not None and _PERSONAL_WORD.search(part) is None and not re.search(rf"\b(?:{_KIN_WORDS}|born|birthday|dob|died|passed|surgery|diagnosed|admitted)\b", part, re.I)
-    return False
+    clause = _clause_at(text, position)
+    if clause is None:
+        return False
+    part = clause.group().replace("\u2019", "'")
+    # a question or a notice, not "Thanks for the talk on June 14th"
+    asks = text[clause.end() : clause.end() + 1] == "?" or _LOGISTICS.search(part) is not None
+    return asks and _EVENT_WORD.search(part) is not None and _PERSONAL_WORD.search(part) is None and _LIFE_DATE.search(part) is None
 
 
 _CONTRACTION_IN = re.compile(r"\w(?:n't|n’t|'re|'ve|'ll|'m)\b", re.I)

@@ -65,7 +65,6 @@ _CLASSES = (
 _CLASS = re.compile("|".join(rf"(?P<{name}>\b{pattern}\b)" for name, pattern in _CLASSES), re.IGNORECASE)
 # "the US" is the country, as the patterns read it (disclosure._PERSON), not "us"
 _THE_US = re.compile(r"\bUS\b")
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 _FIRST_PERSON = frozenset({"i", "i'm", "im", "i've", "ive", "i'd", "me", "my", "myself", "mine"})
 _WE = frozenset({"we", "our", "us", "we're", "we've"})
 _YOU = frozenset({"you", "your", "you're", "yours"})
@@ -84,7 +83,7 @@ def features(text: str) -> list[str]:
     found = {"bias"}
     found.update("u=" + w for w in words)
     found.update(f"b={a}|{b}" for a, b in itertools.pairwise(words))
-    for sentence in _SENTENCE.findall(low):
+    for sentence in disclosure.SENTENCE.findall(low):
         found.update(_sentence_classes(sentence))
     return sorted(found)
 
