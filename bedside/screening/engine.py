@@ -111,7 +111,7 @@ _TARGETS: list[tuple[str, str, str, bool]] = [
     ("suicidal", rf"(?:kill|killed|killing|off|offing|shoot|hang|hanging|drown|end|ending)\s+{ME}|cut\s+{ME}\s+(?:again|on\s+purpose|deep\w*|to\s+feel)|(?:hurt|harm|hurting|harming|cutting|burning)\s+{ME}\s+(?:again|on\s+purpose|intentionally|to\s+feel)", EMERGENCY, True),
     ("suicidal", r"\bkms\b|\bunalive\w*|\bctb\b", EMERGENCY, True),
     # a bystander who has called for help: "Called 911, I'm staying with him till they come"
-    ("collapse", r"(?:just\s+|i\s+|we\s+)?(?:called|calling|phoned|rang)\s+(?:911|999|112|an\s+ambulance)(?=[^.!?]{0,60}?(?:[,;]|\s+(?:and|now|for|because))\s*(?:i'?m|we'?re|staying|waiting|they'?re|he|she|on\s+(?:their|the)\s+way|until|till)|\s*(?:now|just\s+now)\b)", EMERGENCY, False),
+    ("emergency_call", r"(?:just\s+|i\s+|we\s+)?(?:called|calling|phoned|rang)\s+(?:911|999|112|an\s+ambulance)(?=[^.!?]{0,60}?(?:[,;]|\s+(?:and|now|for|because))\s*(?:i'?m|we'?re|staying|waiting|they'?re|he|she|on\s+(?:their|the)\s+way|until|till)|\s*(?:now|just\s+now)\b)", EMERGENCY, False),
     # "I think about how easy it would be to just not make the curve", "drive into a tree"
     ("suicidal", r"how\s+easy\s+it\s+would\s+be\s+to\s+(?:just\s+)?(?:not\s+(?:make|take)\s+the\s+(?:curve|turn|bend)|not\s+wake\s+up|(?:drive|swerve|steer)\s+(?:off|into)|step\s+(?:off|in\s+front)|let\s+go|end\s+(?:it|things))|(?:drive|driving|swerve|swerving|steer|steering)\s+(?:my\s+car\s+)?(?:off\s+the\s+(?:road|bridge|cliff)|into\s+(?:a|the)\s+(?:tree|wall|river|oncoming|bridge|pole|truck))", EMERGENCY, True),
     # veiled: "I've been looking up bridges", "I keep looking at the bridge on the school run",
@@ -388,9 +388,9 @@ _GENERAL_CUE = re.compile(
     # "can cranberry juice cure a uti", "does stress cause shingles": a remedy or a cause in general
     r"(?:can|does|do|will|could)\s+(?!i\b|my\b|we\b|our\b|he\b|she\b)(?:[\w-]{1,40}\s+){1,4}?(?:cure|cause|treat|prevent|spread|lead\s+to|trigger|give\s+you|detect|diagnose|tell|show|spot|pick\s+up|rule\s+out)|are\s+there|is\s+there\s+any\s+truth|is\s+(?:that|this)\s+(?:actually\s+|really\s+|even\s+)?(?:true|a\s+myth|outdated|real)|"
     r"(?:old\s+wives'?\s+tale|myth|outdated|any\s+truth|science\s+(?:to|behind)\s+it)|why\s+(?:do|does|is|are)|difference\s+between|"
-    r"(?:signs?|symptoms?|causes?|risk)\s+of|in\s+general|people|everyone|everybody|parents?'?s?|kids'|children|"
+    r"(?:signs?|symptoms?|causes?|risk)\s+of|in\s+general|people|everyone|everybody|parents?'?s?|kids'|children'?s(?=\s+\w)|(?:in|for|of|with|among|about|most|many|all|young|small|are|do|can)\s+children|"
     r"(?:the|this|your)\s+(?:[\w-]{1,40}\s+)?(?:article|section|post|piece|bit|video|guide|leaflet|page|handout)|who\s+wrote|"
-    r"what'?s\s+the\s+(?:rule|guidance|advice|policy|recommendation)|kids|babies|toddlers)\b",
+    r"what'?s\s+the\s+(?:rule|guidance|advice|policy|recommendation))\b",
     re.I,
 )
 _NEVER_GENERAL = frozenset({"suicidal", "self_harm", "homicidal"})

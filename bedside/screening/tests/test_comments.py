@@ -209,6 +209,7 @@ def test_development_set_meets_targets() -> None:
     "can you overdose on melatonin",
     "How is sepsis treated?",
     "can cranberry juice cure a uti",
+    "Seizures in children can look very different from adult ones, good to know.",
     "Can an Apple Watch ECG detect a heart attack or just AFib?",
     "Is HPV a sexually transmitted infection? Sorry if this is a dumb question",
     "What's the rule for keeping kids off school after a fever?",
@@ -227,6 +228,9 @@ def test_a_topic_question_is_not_an_emergency(text: str) -> None:
     "what are the signs of a stroke? my dad's face is drooping right now",
     "how many tylenol does it take to not wake up. asking for me",
     "what's the lethal dose of amitriptyline? I have a full bottle of mine",
+    "both kids vomiting blood and really pale",  # children named in a report are no general topic
+    "children vomiting blood and very pale",
+    "babies not breathing right, lips blue",
 ])
 def test_reports_and_crisis_questions_stay_urgent(text: str) -> None:
     result = screen(text, "comment")
