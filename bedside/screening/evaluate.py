@@ -5,9 +5,8 @@ Ids starting with "ho-" are the held-out part: written last, after the engine's 
 never looked at item by item while tuning — only their totals are printed. The tuning part
 ("dev-") is printed with its errors when `--errors` is given.
 
-Comments: data/comments.jsonl (first author), data/comments_ext.jsonl (a second author who
-never saw the patterns) and data/comments_q, _y and _b.jsonl (three more such authors; see
-docs/screening.md), and _f, _t, _k, _m, _s, _w — publish/hold/reject decisions and the advice,
+Comments: the sets of COMMENT_SETS, data/comments.jsonl (first author) and 25 more by authors
+who never saw the patterns (docs/screening.md) — publish/hold/reject decisions and the advice,
 disclosure, identifier and spam flags; "ho-" ids are the held-out parts, which the patterns
 were not tuned on; they are scored with a comment classifier trained here on the tuning parts
 only (the shipped one has read them too).
@@ -114,64 +113,49 @@ def report(name: str, scores: Scores) -> str:
     return "\n".join(lines)
 
 
-# --- public comments (data/comments.jsonl) ---------------------------------------------------
-COMMENTS = Path(__file__).resolve().parent / "data" / "comments.jsonl"
-# written by a second author who never saw the patterns or the first set (docs/screening.md)
-COMMENTS_EXT = Path(__file__).resolve().parent / "data" / "comments_ext.jsonl"
-# three more authors, each shown only the labelling rules (docs/screening.md): public health
-# questions as asked on Q&A sites and forums (q, y) and blog and news comment sections (b)
-COMMENTS_Q = Path(__file__).resolve().parent / "data" / "comments_q.jsonl"
-COMMENTS_Y = Path(__file__).resolve().parent / "data" / "comments_y.jsonl"
-COMMENTS_B = Path(__file__).resolve().parent / "data" / "comments_b.jsonl"
-# three more (sixth round): patient support groups and neighbourhood boards (f), comments under
-# health videos and news pieces (t), letters to ask-the-doctor columns and Q&A sites (k)
-COMMENTS_F = Path(__file__).resolve().parent / "data" / "comments_f.jsonl"
-COMMENTS_T = Path(__file__).resolve().parent / "data" / "comments_t.jsonl"
-COMMENTS_K = Path(__file__).resolve().parent / "data" / "comments_k.jsonl"
-# and three more (seventh round): a hospital's Facebook page and a local paper's health column,
-# many writers with English as a second language (m); sports medicine and fitness (s); women's
-# health, fertility and mental health (w)
-COMMENTS_M = Path(__file__).resolve().parent / "data" / "comments_m.jsonl"
-COMMENTS_S = Path(__file__).resolve().parent / "data" / "comments_s.jsonl"
-COMMENTS_W = Path(__file__).resolve().parent / "data" / "comments_w.jsonl"
-# and three more (eighth round), never used to tune a pattern: Reddit r/AskDocs-style posts and
-# the comments under them (r); ageing and caregiving, older writers (e); nutrition, weight-loss
-# drugs and dermatology (n)
-COMMENTS_R = Path(__file__).resolve().parent / "data" / "comments_r.jsonl"
-COMMENTS_E = Path(__file__).resolve().parent / "data" / "comments_e.jsonl"
-COMMENTS_N = Path(__file__).resolve().parent / "data" / "comments_n.jsonl"
-# and three more (ninth round): search-box and "people also ask" health questions (h); comments on
-# a practice's Facebook and Instagram posts and its reviews (p); physician blogs and medical-news
-# threads, clinicians and patients debating (d)
-COMMENTS_H = Path(__file__).resolve().parent / "data" / "comments_h.jsonl"
-COMMENTS_P = Path(__file__).resolve().parent / "data" / "comments_p.jsonl"
-COMMENTS_D = Path(__file__).resolve().parent / "data" / "comments_d.jsonl"
-# and three more (tenth round): reader comments in a newspaper's health section (g); parenting
-# forums and a paediatric practice's pages (u); questions sent to a health-information service (l)
-COMMENTS_G = Path(__file__).resolve().parent / "data" / "comments_g.jsonl"
-COMMENTS_U = Path(__file__).resolve().parent / "data" / "comments_u.jsonl"
-COMMENTS_L = Path(__file__).resolve().parent / "data" / "comments_l.jsonl"
-# and three more (eleventh round): cancer blogs and communities (o); diabetes, heart and kidney
-# communities (i); health threads in local community groups (z)
-COMMENTS_O = Path(__file__).resolve().parent / "data" / "comments_o.jsonl"
-COMMENTS_I = Path(__file__).resolve().parent / "data" / "comments_i.jsonl"
-COMMENTS_Z = Path(__file__).resolve().parent / "data" / "comments_z.jsonl"
-COMMENT_FILES = (COMMENTS, COMMENTS_EXT, COMMENTS_Q, COMMENTS_Y, COMMENTS_B, COMMENTS_F, COMMENTS_T, COMMENTS_K,
-                 COMMENTS_M, COMMENTS_S, COMMENTS_W, COMMENTS_R, COMMENTS_E, COMMENTS_N,
-                 COMMENTS_H, COMMENTS_P, COMMENTS_D, COMMENTS_G, COMMENTS_U, COMMENTS_L,
-                 COMMENTS_O, COMMENTS_I, COMMENTS_Z)
-COMMENT_AUTHORS = ("first author", "second author", "third author (health Q&A)", "fourth author (health Q&A)",
-                   "fifth author (blog and news comments)", "sixth author (patient groups)",
-                   "seventh author (video and news comments)", "eighth author (ask-the-doctor letters)",
-                   "ninth author (hospital page, second-language writers)", "tenth author (sports medicine and fitness)",
-                   "eleventh author (women's and mental health)", "twelfth author (AskDocs-style posts)",
-                   "thirteenth author (ageing and caregiving)", "fourteenth author (nutrition, weight loss, skin)",
-                   "fifteenth author (search-box health questions)", "sixteenth author (a practice's social pages and reviews)",
-                   "seventeenth author (physician blogs and medical news)",
-                   "eighteenth author (newspaper health-section readers)", "nineteenth author (parenting forums)",
-                   "twentieth author (questions to a health-information service)",
-                   "twenty-first author (cancer blogs and communities)", "twenty-second author (diabetes, heart and kidney communities)",
-                   "twenty-third author (local community groups)")
+# --- public comments (data/comments*.jsonl) --------------------------------------------------
+COMMENT_DIR = Path(__file__).resolve().parent / "data"
+# Each set, by its author: after the first, every author was a helper agent shown only the labelling
+# rules, never the patterns or another set (docs/screening.md has the genres and their figures).
+COMMENT_SETS = (
+    ("comments.jsonl", "first author"),
+    ("comments_ext.jsonl", "second author"),
+    # public health questions as asked on Q&A sites and forums; blog and news comment sections
+    ("comments_q.jsonl", "third author (health Q&A)"),
+    ("comments_y.jsonl", "fourth author (health Q&A)"),
+    ("comments_b.jsonl", "fifth author (blog and news comments)"),
+    # sixth round
+    ("comments_f.jsonl", "sixth author (patient groups)"),
+    ("comments_t.jsonl", "seventh author (video and news comments)"),
+    ("comments_k.jsonl", "eighth author (ask-the-doctor letters)"),
+    # seventh round
+    ("comments_m.jsonl", "ninth author (hospital page, second-language writers)"),
+    ("comments_s.jsonl", "tenth author (sports medicine and fitness)"),
+    ("comments_w.jsonl", "eleventh author (women's and mental health)"),
+    # eighth round, never used to tune a pattern
+    ("comments_r.jsonl", "twelfth author (AskDocs-style posts)"),
+    ("comments_e.jsonl", "thirteenth author (ageing and caregiving)"),
+    ("comments_n.jsonl", "fourteenth author (nutrition, weight loss, skin)"),
+    # ninth round
+    ("comments_h.jsonl", "fifteenth author (search-box health questions)"),
+    ("comments_p.jsonl", "sixteenth author (a practice's social pages and reviews)"),
+    ("comments_d.jsonl", "seventeenth author (physician blogs and medical news)"),
+    # tenth round
+    ("comments_g.jsonl", "eighteenth author (newspaper health-section readers)"),
+    ("comments_u.jsonl", "nineteenth author (parenting forums)"),
+    ("comments_l.jsonl", "twentieth author (questions to a health-information service)"),
+    # eleventh round
+    ("comments_o.jsonl", "twenty-first author (cancer blogs and communities)"),
+    ("comments_i.jsonl", "twenty-second author (diabetes, heart and kidney communities)"),
+    ("comments_z.jsonl", "twenty-third author (local community groups)"),
+    # twelfth round
+    ("comments_v.jsonl", "twenty-fourth author (drug reviews and medication pages)"),
+    ("comments_j.jsonl", "twenty-fifth author (social-media replies to physicians)"),
+    ("comments_a.jsonl", "twenty-sixth author (chronic and invisible illness communities)"),
+)
+COMMENT_FILES = tuple(COMMENT_DIR / name for name, _ in COMMENT_SETS)
+COMMENT_AUTHORS = tuple(author for _, author in COMMENT_SETS)
+COMMENTS, COMMENTS_EXT = COMMENT_FILES[:2]
 
 
 @dataclass
