@@ -244,7 +244,9 @@ _ADVICE = [
     r"\b(?:do|would|will|could)\s+(?:you|u)\s+(?:think|recommend|suggest|advise|say)\s+(?:that\s+)?(?:i|we|my|he|she|it)\b",
     rf"\b(?:can|could|may|do|does|would|is\s+it\s+(?:ok|okay|safe|fine|bad|dangerous|possible|normal|alright|wise|smart)\s+(?:for|if))\s+(?:i|me|we|{MY_REL}|my\s+(?:\w+\s+)?{RELATIVE}|he|she)\s+(?:\w+\s+)?(?:safely\s+)?(?:{_ACTION}|need|have\s+to|still|drink|eat|fly|travel|exercise|lift|drive|breastfeed|get\s+pregnant|mix)\b"
     # ...but not the practice's logistics: "do we need to book now?", "can I bring the form in?"
-    r"(?!\s+(?:to\s+)?(?:book|schedule|reschedule|bring|register|pre-?register|sign\s+up|fill|call\s+ahead|pay|park|print|email|fax|the\s+form|a\s+form|(?:your|the|a\s+copy\s+of\s+(?:your|the))\s+(?:[\w-]{1,40}\s+)?(?:leaflets?|materials|forms?|brochures?|handouts?|info|information|newsletter|guide)\b|a\s+referral\s+(?:to|for)\s+(?:see|book|visit|get|a|an)|an?\s+appointment\s+(?:for|to)\s+(?:a\s+)?(?:sports|school|camp|work|dot)\s+physical))",
+    r"(?!\s+(?:to\s+)?(?:book|schedule|reschedule|bring|register|pre-?register|sign\s+up|fill|call\s+ahead|pay|park|print|email|fax|the\s+form|a\s+form|(?:your|the|a\s+copy\s+of\s+(?:your|the))\s+(?:[\w-]{1,40}\s+)?(?:leaflets?|materials|forms?|brochures?|handouts?|info|information|newsletter|guide)\b|a\s+referral\s+(?:to|for)\s+(?:see|book|visit|get|a|an)|an?\s+appointment\s+(?:for|to)\s+(?:a\s+)?(?:sports|school|camp|work|dot)\s+physical"
+    # ...nor a request for more content: "can we get a part 2 on sleep apnea?"
+    r"|(?:a|an|more|another)\s+(?:part|video|post|series|episode|follow-?up\s+(?:video|post|thread)|thread|article|explainer|deep[\s-]dive|breakdown|q&a|ama)\b))",
     r"\bis\s+(?:it|this|that)\s+(?:normal|ok|okay|serious|bad|dangerous|something\s+to\s+worry\s+about|a\s+problem|concerning|cancer|a\s+sign|worrying|safe)\s+(?:for\s+(?:me|my|him|her|someone\s+(?:like\s+me|my\s+age|with\s+my|in\s+my))|that\s+(?:i|my)|if\s+(?:i|my)|to\s+(?:have|feel|get)\s+(?:this|these|my|it))",
     r"\b(?:is|are|was)\s+(?:this|that|it|these)\s+(?:normal|ok|okay|serious|bad|dangerous|concerning)\s+(?:for\s+me|for\s+my|in\s+my\s+case|given\s+my)\b",
     rf"\bis\s+my\s+(?:(?:{RELATIVE})'?s?\s+)?(?:\w+\s+){{0,2}}(?:normal|ok|okay|too\s+(?:high|low)|high|low|bad|good|dangerous|serious|safe|concerning|something|a\s+sign|cancer|enough)\b",
@@ -281,13 +283,19 @@ _SPAM = [
     r"\border\s+(?:from|at|on|via)\s+(?:www\.)?[a-z0-9-]+\.(?:com|in|net|co|shop|store|org|info|biz|uk)\b|\bour\s+(?:[\w-]{1,40}\s+){0,3}(?:capsules|pills|supplements?|gummies|drops|tea|teas|oils?|creams?|serums?|powders?|tonics?)\s+(?:are|is|have|has|can|will|work)\b|\b(?:join\s+my\s+team|be\s+your\s+own\s+boss|earn\s+(?:a\s+)?commissions?|comment\s+['\"\u2018\u201c]?info\b|(?:five|5)[\s-]?star\s+(?:google\s+|yelp\s+)?reviews\s+(?:delivered|for\s+sale|guaranteed|in\s+\d+)|(?:buy|get)\s+(?:\d+\s+)?(?:google|yelp|real|5[\s-]?star)\s+reviews|dm\s+(?:me\s+|us\s+)?for\s+(?:pricing|prices?|rates|details|info|more)|whats\s?app\s+(?:us|me)\b|check\s+(?:out\s+)?(?:my|our)\s+(?:site|website|page|profile)|all[\s-]inclusive\s+packages?)",
     r"\b(?:buy|order|purchase|shop)\s+(?:now|today|here|online|cheap|discount\w*|generic|real|original|without\s+(?:a\s+)?prescription|it\s+(?:here|now|at|from|on))\b",
     r"\b(?:working|work)\s+from\s+(?:home|your\s+phone)\b(?=[^.]*(?:\$|earn|made|make|income|profile|link|dm|click))|\b(?:cheap|discount(?:ed)?)\s+(?:\w+\s+)?(?:pills|meds|medications?|drugs|viagra|cialis|supplements?|deals?|rx|prescriptions?|generics?)|\b(?:no\s+prescription|without\s+(?:a\s+)?prescription|rx\s+free|overnight\s+shipping|free\s+shipping|lowest\s+prices?|best\s+prices?|huge\s+discount|\d+%\s+off|limited\s+offer|limited\s+time|special\s+offer|act\s+now|order\s+now|click\s+here|click\s+(?:the|my)\s+link|(?:link|links|info)\s+in\s+(?:my\s+)?(?:bio|profile|description)|(?<!to\s)(?<!we\s)(?<!i\s)book\s+(?:online|now)(?:\s+today)?|visit\s+(?:my|our)\s+(?:site|website|page|store|shop|blog|channel)|check\s+out\s+my\s+(?:site|website|page|store|shop|blog|channel|profile|link)|subscribe\s+to\s+my|follow\s+me\s+(?:on|at)|dm\s+me|message\s+me\s+on\s+(?:whatsapp|telegram|instagram|ig)|whats\s?app\s*(?:me|\+|:|number|\d)|telegram\s*[:@]|contact\s+(?:dr\.?\s+\w+|him|her|them|[\w.@-]*_[\w.@-]*)\s+(?:on|via|through|at)\s+(?:whatsapp|email|telegram|instagram|ig|facebook|tiktok)|i\s+want\s+to\s+testify|the\s+great\s+dr\.?\s+\w+|(?:call|text)\s+(?:now|today)\s+(?:at\s+|on\s+)?1?[-\s.]?\(?8(?:00|88|77|66|55|44|33)\)?)\b",
-    r"(?<!take\s)(?<!taking\s)(?<!took\s)(?<!my\s)(?<!prescribed\s)\b(?:viagra|cialis|levitra)\b(?!\s+(?:with|and\s+my|while|if|after|before|for\s+my))|\b(?:kamagra|tramadol\s+online|xanax\s+online|oxy\w*\s+online|phentermine|casino|poker|slots?\s+online|betting|bet365|lottery|sweepstakes|porn|xxx|escort|dating\s+site|hot\s+singles|replica|rolex|payday\s+loans?|loans?\s+(?:online|fast|approved)|fast\s+approval|no\s+collateral|(?:private|certified|ethical)\s+hackers?|hire\s+a\s+hacker|credit\s+repair|forex|crypto\w*|bitcoin|btc|ethereum|nft|binary\s+options?|trading\s+(?:platform|signals|account|expert)|investment\s+(?:platform|opportunity|plan)|passive\s+income|make\s+money|earn\s+(?:\$\s?\d[\d,.]*k?|money|cash|\d[\d,.]*k?)|\$\d[\d,]*\s+(?:a|per)\s+(?:day|week|month|hour)|work\s+from\s+home|wfh\s+job|mlm|seo\s+(?:services?|expert|agency)|backlinks?|guest\s+posts?|link\s+building|rank\s+(?:#?1|higher|first)\s+on\s+google|increase\s+your\s+(?:traffic|rankings?)|web\s+traffic)\b",
+    r"(?<!take\s)(?<!taking\s)(?<!took\s)(?<!my\s)(?<!prescribed\s)\b(?:viagra|cialis|levitra)\b(?!\s+(?:with|and\s+my|while|if|after|before|for\s+my))|\b(?:kamagra|tramadol\s+online|xanax\s+online|oxy\w*\s+online|phentermine|casino|poker|slots?\s+online|betting|bet365|lottery|sweepstakes|(?<!inspiration\s)porn|xxx|escort|dating\s+site|hot\s+singles|replica|rolex|payday\s+loans?|loans?\s+(?:online|fast|approved)|fast\s+approval|no\s+collateral|(?:private|certified|ethical)\s+hackers?|hire\s+a\s+hacker|credit\s+repair|forex|crypto\w*|bitcoin|btc|ethereum|nft|binary\s+options?|trading\s+(?:platform|signals|account|expert)|investment\s+(?:platform|opportunity|plan)|passive\s+income|make\s+money|earn\s+(?:\$\s?\d[\d,.]*k?|money|cash|\d[\d,.]*k?)|\$\d[\d,]*\s+(?:a|per)\s+(?:day|week|month|hour)|work\s+from\s+home|wfh\s+job|mlm|seo\s+(?:services?|expert|agency)|backlinks?|guest\s+posts?|link\s+building|rank\s+(?:#?1|higher|first)\s+on\s+google|increase\s+your\s+(?:traffic|rankings?)|web\s+traffic)\b",
     r"\b(?:miracle|secret|natural|herbal|100%\s+natural|guaranteed|proven|instant|permanent)\s+(?:cure|remedy|treatment|solution|pills?|formula|supplement|weight\s+loss|fat\s+burner|herbs?)\b|\b(?:cured|cure|reverse[sd]?|eliminate[sd]?|got\s+rid\s+of|heal(?:ed|s)?)\s+(?:my\s+|your\s+|his\s+|her\s+)?(?:diabetes|cancer|herpes|hiv|hpv|arthritis|high\s+blood\s+pressure|hypertension|it|them)\s+(?:in\s+(?:just\s+)?\d+\s+(?:days?|weeks?)|naturally|permanently|for\s+good|completely|with\s+(?:this|these|his|her|dr\.?\s*\w+|herbs?|herbal))\b|\bdr\.?\s+\w+\s+(?:herbal|spell|remedy|medicine)|\b(?:cured|healed)\s+(?:my|his|her)\s+(?:[\w'-]{1,40}\s+){1,6}?with\s+(?:(?:his|her|the|natural|herbal)\s+)?(?:roots|herbs|herbal|remedies|medicine)\b|\bspell\s*caster\b|\bherbal\s+(?:doctor|medicine|remedy|cure)\b",
     # marketing cues that are spam whatever the product: scarcity, secret formulas, paid-for help
     r"\blimited\s+(?:bottles|stock|supply|spots|quantities|units|time\s+only)\b|\b(?:only\s+)?\d+\s+(?:bottles|spots|units)\s+left\b|\b(?:bottles|spots|stock)\s+(?:are\s+)?(?:left|running\s+out|selling\s+out)\b"
     r"|\b(?:ancient|himalayan|amazonian|tibetan|japanese|secret|forgotten|banned|hidden)\s+(?:\w+\s+){0,3}(?:formula|ritual|trick|tonic|hack|discovery)\b"
     r"|\bdoctors\s+(?:hate|don'?t\s+want\s+you\s+to\s+know)\b|\bone\s+(?:weird|simple|strange)\s+trick\b|\bstop\s+wasting\s+(?:your\s+)?money\s+on\b"
-    r"|\b(?:essay|assignment|homework|thesis)\s+(?:writing|help)\b|\bbuy\s+(?:\w+\s+)?(?:followers|likes|views|reviews)\b",
+    r"|\b(?:essay|assignment|homework|thesis)\s+(?:writing|help)\b|\bbuy\s+(?:\w+\s+)?(?:followers|likes|views|reviews)\b"
+    # paid work and pen-friends out of nowhere: "We're hiring remote medical reviewers! $45/hr, apply via the link",
+    # "Get paid $50 per review", "Hello dear, I like your profile", a cheap pharmacy that "never asks questions",
+    # "Book a free discovery call"
+    r"|\b(?:we'?re|we\s+are|now|currently)\s+hiring\b(?=[^\n]{0,200}?(?:\$|\bapply\b|\blink\b|\bprofile\b|\bdm\b|\bremote\b|from\s+home|whats\s?app|telegram|/\s*h(?:ou)?r\b))"
+    r"|\bget\s+paid\s+(?:\$\s?\d[\d,.]*|to\b)|\bapply\s+(?:via|through|using|at)\s+(?:the\s+)?link\b|\bi\s+(?:like|love)\s+your\s+profile\b|\bserious\s+(?:friendship|relationship)\b|^\W*hello\s+dear\b"
+    r"|\b(?:cheap|fast|discreet|reliable|overnight)\b[^.\n]{0,40}\bnever\s+asks?\s+(?:any\s+)?questions\b|\bbook\s+(?:a|your)\s+free\s+(?:\w+\s+)?(?:call|consult\w*|session|assessment|evaluation)\b",
     r"\b(?:use|enter|apply)\s+(?:my\s+|the\s+)?(?:promo\s+|discount\s+|coupon\s+|referral\s+|affiliate\s+)?code\b|\b(?:promo|coupon|discount|referral|affiliate)\s+(?:code|link)\b|(?<!not\s)(?<!never\s)(?<!isn't\s)(?<!wasn't\s)\bsponsored\b|\bnot\s+sponsored\b(?=[^\n]{0,200}?(?:https?:|www\.|\.com\b|\.net\b|👉|\blink\b|\bdm\b))|\bi\s+(?:sell|am\s+selling|'?m\s+selling|distribute|represent)\b|\b(?:our|my)\s+(?:company|brand|product|products|store|shop|clinic|supplement|program|course|app|e-?book|coaching|services?)\s+(?:offers?|sells?|has|can|will|helps?|is)\b",
 ]
 _SHOP_URL = re.compile(r"(?:https?://|www\.)\S*?(?:(?<![a-z])(?:shop|store|buy|pharma|rx|pills?|meds|deals?|discount|cheap|casino|bet|loans?|crypto|coin|trade|invest|promo|sale|offer)|(?:shop|store|buy|pharma|rx|pills|meds|deals?|discount|cheap|casino|loans?|crypto|promo|sale|offer)(?![a-z]))\S*|\b\S+\.(?:shop|store|xyz|top|online|site|biz|ru|cn)\b", re.IGNORECASE)
@@ -361,8 +369,10 @@ _URLISH = re.compile(r"https?:|www\.|\.(?:com|net|org|info|biz|io|co|shop|store|
 _SENTENCE_SPLIT = re.compile(r"[.!?\n]+")
 # a sentence with its closing marks, as the classifier and the urgency gate read them
 SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
+# "me", not ME the illness ("ME/CFS", "the ME Association")
+_ME = r"(?!(?-i:ME)\b(?:/|\s+(?:association|society|action|research|clinic|community|patients)))(?<!the\s)me"
 _PERSON = re.compile(
-    r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|me|my|mine|myself|we|our|(?-i:us|Us|DS|DD|DH|DW|LO))\b|\b(?:anyone|anybody|who)\s+else(?:'s|\s+(?:have|has|had|get|gets|got|on|taking|take|takes|deal|dealing|struggle|struggling|experience|suffer|suffering|with|checks?|wake|wakes|feel|feels|going\s+through))\b|^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|grandad|granddad|gran|nan|baby)\b",
+    r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|(?!(?-i:ME)\b(?:/|\s+(?:association|society|action|research|clinic|community|patients)))(?<!the\s)me|my|mine|myself|we|our|(?-i:us|Us|DS|DD|DH|DW|LO))\b|\b(?:anyone|anybody|who)\s+else(?:'s|\s+(?:have|has|had|get|gets|got|on|taking|take|takes|deal|dealing|struggle|struggling|experience|suffer|suffering|with|checks?|wake|wakes|feel|feels|going\s+through))\b|^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|grandad|granddad|gran|nan|baby)\b",
     _FLAGS,
 )
 # a condition the vocabulary does not list, by its ending ("costochondritis", "neuropathy")
@@ -374,7 +384,7 @@ _HEALTH_TERM = re.compile(
 # Speaking from one's job: "as a nurse for 20 years I can say…", "I'm a pharmacist and I'd add…",
 # "in my 20 years in emergency medicine", "22 years of general surgery"
 _JOB_WORDING = (
-    r"\b(?:as|i'?m|i\s+am|i\s+was|being)\s+(?:a|an)\s+(?:retired\s+|former\s+|registered\s+|practicing\s+|\w+\s+)?(?:\w+ologist|\w+iatrist|nurse|pharmacist|doctor|physician|paramedic|emt|physio|physiotherapist|therapist|dietitian|dietician|nutritionist|midwife|pediatrician|surgeon|np|pa|cna|rn|lpn|caregiver|carer|researcher|scientist|epidemiologist|dentist|optometrist|chiropractor|medic)\b(?!\s+(?:with|who\s+has|who\s+had|living\s+with))"
+    r"\b(?:as|i'?m|i\s+am|i\s+was|being)\s+(?:a|an)\s+(?:retired\s+|former\s+|registered\s+|practicing\s+|\w+\s+)?(?:(?:med|medical|nursing|pharmacy|dental)\s+student|\w+ologist|\w+iatrist|nurse|pharmacist|doctor|physician|paramedic|emt|physio|physiotherapist|therapist|dietitian|dietician|nutritionist|midwife|pediatrician|surgeon|np|pa|cna|rn|lpn|caregiver|carer|researcher|scientist|epidemiologist|dentist|optometrist|chiropractor|medic)\b(?!\s+(?:with|who\s+has|who\s+had|living\s+with))"
     r"|\b(?:\d+|ten|fifteen|twenty|thirty|forty|many|several)\s+(?:\+\s+)?years?\s+(?:of|in|as\s+an?)\s+(?:\w+\s+)?(?:medicine|surgery|practice|nursing|pharmacy|primary\s+care|critical\s+care|intensive\s+care|pediatrics|paediatrics|psychiatry|radiology|oncology|cardiology|anesthesia|anaesthesia|obstetrics|obgyn|ob-gyn|dermatology|neurology|urology|orthopedics|orthopaedics|general\s+practice|family\s+practice|the\s+er|the\s+ed|the\s+icu|healthcare|health\s+care|practice)\b"
 )
 _ONLY_READING = re.compile(
@@ -459,7 +469,11 @@ _PROFESSIONAL_OPENING = re.compile(
     _FLAGS,
 )
 _TOPIC_BEFORE = re.compile(
-    r"\b(?:about|regarding|(?:dissertation|thesis|essay|paper|project|report|novel|book|research|presentation|assignment|homework|course|lecture|talk|class)\s+(?:on|into))\s+(?:the\s+)?$",
+    r"\b(?:about|regarding|(?:dissertation|thesis|essay|paper|project|report|novel|book|research|presentation|assignment|homework|course|lecture|talk|class"
+    # "the bit on sodium and BP", "a part 2 on sleep apnea": a piece's topic
+    r"|bit|part|section|thread|video|post|piece|episode|series|explainer|segment|part\s+(?:\d|two|three))\s+(?:on|into|about))\s+(?:the\s+)?(?:[\w-]{1,40},?\s+(?:and|or|vs\.?|&)\s+)?$"
+    # "microwaves don't give you cancer", "does stress cause shingles": a cause in general
+    r"|\b(?:give|gives|giving|cause|causes|causing)\s+(?:you\s+|people\s+|kids\s+|anyone\s+|someone\s+)?$",
     _FLAGS,
 )
 _RELATIVE_WORD = re.compile(rf"\b{RELATIVE}\b", _FLAGS)
@@ -469,20 +483,26 @@ _WE_LIVED = re.compile(
     r"|\b(?:we|we'?ve|we'?re)\b(?=[^.!?]{0,80}?\b(?:diagnos\w*|told|prescribed|admitted|discharged)\b)|\b(?-i:us)\b(?=[^.!?]{0,80}?\b(?:told|diagnos\w*|prescribed)\b)|\bour\s+(?:own\s+)?(?:\w+\s+)?(?:diagnosis|results?|surgery|ivf|pregnancy|miscarriage|loss|treatment)\b",
     _FLAGS,
 )
-_FIRST_SINGULAR = re.compile(r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|me|my|mine|myself)\b", _FLAGS)
+_FIRST_SINGULAR = re.compile(r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|" + _ME + r"|my|mine|myself)\b", _FLAGS)
+# set phrases whose "my" is nobody's health: "…change my mind", "my two cents", "oh my god"
+_IDIOM = re.compile(
+    r"\bchange\s+my\s+mind\b|\bmy\s+(?:two|2)\s+cents\b|\bin\s+my\s+(?:humble\s+|honest\s+)?opinion\b|\boh\s+my\s+(?:god|gosh|word|days)\b|\bmy\s+(?:feed|timeline|fyp|for\s+you\s+page)\b|\b(?:blows?|blew|blowing)\s+my\s+mind\b|\bif\s+you\s+ask\s+me\b",
+    _FLAGS,
+)
 
 
 def _personal_health_sentences(text: str) -> list[tuple[int, int]]:
     """Spans from a person word to the first specific health term, one per qualifying sentence."""
     spans = []
     start = 0
-    professional = _PROFESSIONAL_OPENING.match(text) is not None
+    # "Reading this as a med student. we got about 1 hour on ME/CFS": the profession's "we"
+    professional = _PROFESSIONAL_OPENING.match(text) is not None or _JOB.search(_SENTENCE_SPLIT.split(text, maxsplit=1)[0]) is not None
     for boundary in [*_SENTENCE_SPLIT.finditer(text), None]:
         end = boundary.start() if boundary else len(text)
         sentence = text[start:end]
         # "my cat has diabetes lol": a pet's health is nobody's
         if sentence.strip() and not only_reading(sentence):
-            person = _PERSON.search(sentence)
+            person = _PERSON.search(_IDIOM.sub(lambda m: " " * len(m.group()), sentence))
             # a "we" with no "I" and no relative is the profession's after a professional opening
             # ("We were filling prescriptions at a loss"), and otherwise everyone's ("can we
             # normalise dermatology referrals?", "the ER we designed") unless it lived something
@@ -520,6 +540,7 @@ _PET = re.compile(
     r"(?:dogs?|cats?|pupp(?:y|ies)|pups?|kitt(?:en|y)s?|pets?|horses?|pony|parrots?|birds?|rabbits?|bunny|hamsters?|guinea\s+pigs?|vets?|veterinarian)\b",
     _FLAGS,
 )
+_QUOTED = re.compile(r'"[^"\n]{1,200}"|\u201c[^\u201d\n]{1,200}\u201d')
 _GENERIC = re.compile(r"\b(?:he\s+or\s+she|she\s+or\s+he|his\s+or\s+her|her\s+or\s+his|he/she|s/he|his/her)\b", _FLAGS)
 
 
@@ -529,6 +550,8 @@ def signals(text: str) -> list[tuple[str, int, int]]:
     norm = text.replace("\u2019", "'").replace("\u2018", "'")
     words = [(m.start(), m.group().lower()) for m in _WORD.finditer(norm)]
     generic = [(m.start(), m.end()) for m in _GENERIC.finditer(norm)] if " or " in norm or "/" in norm else []
+    # a slogan in quotation marks is being talked about, unless the comment also links or prices something
+    quoted = [] if _URLISH.search(norm) or "$" in norm else [(m.start(), m.end()) for m in _QUOTED.finditer(norm)]
     for label, lexicon in (("health_disclosure", _DISCLOSURE_LEXICON), ("advice_request", _ADVICE_LEXICON), ("spam", _SPAM_LEXICON), ("promotion", _PROMOTION_LEXICON)):
         for _, start, end in lexicon.find(norm, words):
             if generic and any(s <= start < e for s, e in generic):
@@ -537,6 +560,8 @@ def signals(text: str) -> list[tuple[str, int, int]]:
                 continue
             if label == "health_disclosure" and _PET.match(norm, start):
                 continue  # "my dog was just diagnosed with diabetes": no person's health
+            if label in ("spam", "promotion") and quoted and any(lo <= start and end <= hi for lo, hi in quoted):
+                continue  # the "doctors hate this one trick" energy of the replies: quoted, not sold
             found.append((label, start, end))
     if "$" in norm:
         found.extend(("spam", m.start(), m.end()) for m in _MONEY.finditer(norm))

@@ -170,7 +170,7 @@ _TARGETS: list[tuple[str, str, str, bool]] = [
     ("breathing", r"(?:ribs|chest|neck|belly|skin)\s+(?:\w+\s+){0,4}?(?:sucks?|sucking|pulling|pulls|caving|caves)\s+in|nostrils\s+flaring|grunting\s+with\s+(?:each|every)\s+breath|dyspn\w*|respiratory\s+distress|tachypn\w*|hypoxi\w*|stridor|cyano\w*|pneumothorax|(?:spo2|o2\s+sat\w*|sats?|oxygen(?:\s+(?:saturation|level|reading|sat))?)\s+(?:is\s+|was\s+|of\s+|at\s+|dropped\s+to\s+)?(?:[1-8]\d|9[0-1])\s?%|retractions|accessory\s+muscles?", EMERGENCY, False),
     ("stroke_signs", r"hemipar\w*|hemipleg\w*|aphasi\w*|dysarthri\w*|facial\s+droop|(?-i:\b(?:CVA|TIA)\b)|transient\s+isch\w*|altered\s+mental\s+status|(?-i:\bAMS\b)|obtunded|(?:left|right)[\s-]sided\s+(?:weakness|numbness|paralysis)|unilateral\s+(?:weakness|numbness)|\bgcs\s+(?:of\s+)?(?:[3-9]|1[0-3])\b", EMERGENCY, False),
     ("gi_bleeding", r"hemateme\w*|haemateme\w*|melena|melaena|hematochezia|haemoptysis|hemoptysis|upper\s+gi\s+bleed\w*|gi\s+bleed\w*", EMERGENCY, False),
-    ("shock", r"hypotensi\w*|hemodynamically\s+unstable|(?:in|into)\s+shock|septic\s+shock|(?:bp|blood\s+pressure)\s+(?:is\s+|was\s+|of\s+)?(?:[4-8]\d)\s?/\s?\d{2}", EMERGENCY, False),
+    ("shock", r"(?<!orthostatic\s)(?<!postural\s)hypotensi\w*|hemodynamically\s+unstable|(?:in|into)\s+shock|septic\s+shock|(?:bp|blood\s+pressure)\s+(?:is\s+|was\s+|of\s+)?(?:[4-8]\d)\s?/\s?\d{2}", EMERGENCY, False),
     ("anaphylaxis", r"angioedema|angio-oedema", EMERGENCY, False),
     ("unconscious", r"(?:won'?t|doesn'?t|isn'?t|is\s+not|not)\s+respond(?:ing)?(?!\s+to\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:antibiotic\w*|treatment|medication|med|meds|therapy|texts?|emails?|calls?|messages?|portal|letters?))|breathing\s+(?:funny|weird|strange|noisy|odd)|(?:is|seems|went|gone|looks)\s+(?:\w+\s+)?(?:limp|floppy)|syncop\w*|status\s+epilepticus|post[\s-]?ictal|unarousable", EMERGENCY, False),
     ("overdose", r"(?:intentional|deliberate)\s+(?:ingestion|overdose)|(?:acetaminophen|paracetamol|tylenol|opioid|benzodiazepine|tricyclic)\s+(?:ingestion|overdose|toxicity)", EMERGENCY, True),
@@ -346,7 +346,10 @@ def screen(text: str, kind: str = "message", *, public_names: Collection[str] = 
         # at message speed; the decision follows urgency alone
         result.decision = decide(result)
         return result
-    if result.urgency != ROUTINE and not _about_someone(text) and _asks_in_general(text, result.reasons):
+    if result.urgency != ROUTINE and (
+        all(_TOPIC_NOUN.match(text, r.end) for r in result.reasons)
+        or (not _about_someone(text) and _asks_in_general(text, result.reasons))
+    ):
         _general_topic(result)
     result.identifiers = find_identifiers(text)
     if result.identifiers and not _tells_of_care(text):
@@ -375,7 +378,7 @@ _PERSONAL = ("health_disclosure", "advice_request")
 # ("someone is not breathing"), or a cry for help that needs no pronoun
 _SOMEONE = re.compile(
     r"\b(?:i|i'm|im|i've|ive|i'd|i'll|me|my|mine|myself|we|we're|us|our|he|he's|him|his|she|she's|her|they're|"
-    r"someone|somebody|some\s+one|anyone|anybody|pt|patient|help|now|tonight|today|911|999|112|ambulance|er|a&e)\b",
+    r"someone|somebody|some\s+one|(?:anyone|anybody)(?!\s+(?:can|could|who|with)\b)|pt|patient|help|now|tonight|today|911|999|112|ambulance|er|a&e)\b",
     re.I,
 )
 # ...and wording that asks or speaks about a topic or about people in general; a telegraphic
@@ -385,12 +388,24 @@ _GENERAL_CUE = re.compile(
     r"what\s+(?:is|are|causes|happens|counts|should\s+(?:parents|people|you|one)|do\s+(?:you|doctors|people))|"
     r"how\s+(?:is|are)\s+(?:\w+\s+){1,3}?(?:treated|diagnosed|prevented|caused|spread|transmitted|managed|tested|recognised|recognized)|"
     r"can\s+(?:you|one|people|a\s+person)|is\s+it|"
+    # "can kids get shingles?", "anyone can get long covid": who can get a condition, in general
+    r"(?:can|do|does)\s+(?:kids|children|babies|toddlers|teens|teenagers|adults|men|women|older\s+people|vaccinated\s+people|anyone|anybody)\s+(?:still\s+|also\s+|even\s+)?(?:get|have|catch|develop)|(?:anyone|anybody)\s+can\s+(?:get|have|catch|develop)|"
+    # a public-service line to readers: "please don't drive yourself in with chest pain", "never ignore…"
+    r"(?:don'?t|do\s+not|never)\s+(?:ever\s+)?(?:ignore|drive\s+yourself|dismiss|brush\s+off|sit\s+on|wait\s+(?:it\s+out|on|with))|"
     # "can cranberry juice cure a uti", "does stress cause shingles": a remedy or a cause in general
     r"(?:can|does|do|will|could)\s+(?!i\b|my\b|we\b|our\b|he\b|she\b)(?:[\w-]{1,40}\s+){1,4}?(?:cure|cause|treat|prevent|spread|lead\s+to|trigger|give\s+you|detect|diagnose|tell|show|spot|pick\s+up|rule\s+out)|are\s+there|is\s+there\s+any\s+truth|is\s+(?:that|this)\s+(?:actually\s+|really\s+|even\s+)?(?:true|a\s+myth|outdated|real)|"
     r"(?:old\s+wives'?\s+tale|myth|outdated|any\s+truth|science\s+(?:to|behind)\s+it)|why\s+(?:do|does|is|are)|difference\s+between|"
     r"(?:signs?|symptoms?|causes?|risk)\s+of|in\s+general|people|everyone|everybody|parents?'?s?|kids'|children'?s(?=\s+\w)|(?:in|for|of|with|among|about|most|many|all|young|small|are|do|can)\s+children|"
-    r"(?:the|this|your)\s+(?:[\w-]{1,40}\s+)?(?:article|section|post|piece|bit|video|guide|leaflet|page|handout)|who\s+wrote|"
+    r"(?:the|this|your|every|these|those|any)\s+(?:[\w-]{1,40}\s+){0,2}(?:article|section|post|posts|piece|bit|video|videos|guide|leaflet|page|handout|thread|threads)|who\s+wrote|"
     r"what'?s\s+the\s+(?:rule|guidance|advice|policy|recommendation))\b",
+    re.I,
+)
+# A red flag that only names a programme, a policy or a statistic is a topic, whoever writes: "AI sepsis
+# alerts at our hospital", "the pharmacist UTI prescribing pilot", "stroke awareness month"
+_TOPIC_NOUN = re.compile(
+    r"(?:\s+|-)(?:alerts?|alarms?|prescribing|pilots?|programs?|programmes?|polic(?:y|ies)|guidelines?|protocols?|bundles?|"
+    r"screening\s+tools?|awareness|research|rates?|statistics|stats|deaths|mortality|training|drills?|simulations?|"
+    r"outbreaks?|epidemic|pandemic|charit(?:y|ies)|foundation|society|month|campaign|documentary|podcast)\b",
     re.I,
 )
 _NEVER_GENERAL = frozenset({"suicidal", "self_harm", "homicidal"})
@@ -469,14 +484,15 @@ def _tells_of_care(text: str) -> bool:
 _TITLED = re.compile(r"\b(?:dr|doctor)\.?\s*$", re.I)
 _VOCATIVE = re.compile(
     r"(?:\b(?:thanks?|thank\s+you|thx|ty|great|nice|good|excellent|wonderful|brilliant|helpful|love|loved|hi|hello|"
-    r"hey|dear|bravo|kudos|done|agree|agreed|cheers|sir|madam)\W+(?:\w+\W+){0,5}?|@)\s*(?:dr|doctor)\.?\s*$",
+    r"hey|dear|bravo|kudos|done|agree|agreed|cheers|sir|madam|petition\s+for|shout\s*-?out\s+to|more\s+from)\W+(?:\w+\W+){0,5}?|@)\s*(?:dr|doctor)\.?\s*$",
     re.I,
 )
 _WORK = r"(?:article|articles|post|posts|piece|video|videos|series|blog|work|writing|explanation|advice\s+column|column|columns|talk|talks|slides|lecture|webinar|podcast|book|channel|newsletter)"
 _WORK_OF = re.compile(rf"['’]s\s+(?:\w+\s+)?{_WORK}\b", re.I)
 _WORK_AFTER_POSSESSIVE = re.compile(rf"\s+(?:\w+\s+)?{_WORK}\b", re.I)
-# the author addressed first, then thanked: "Dr Okafor thanks for the talk", "Dr. Moreno - great piece"
-_THANKS_AFTER = re.compile(r"\s*[,!:—–-]?\s*(?:thanks?|thank\s+you|thx|ty|great|love|loved|brilliant|excellent|wonderful|bravo|kudos|your|you|you're)\b", re.I)
+# the author addressed first, then thanked or asked for more: "Dr Okafor thanks for the talk", "Dr. Moreno - great
+# piece", "Dr. Halvorsen please never stop making these"
+_THANKS_AFTER = re.compile(r"\s*[,!:—–-]?\s*(?:thanks?|thank\s+you|thx|ty|great|love|loved|brilliant|excellent|wonderful|bravo|kudos|your|you|you're|please|pls|plz|never\s+stop|keep\s+(?:going|posting|it\s+up|these\s+coming))\b", re.I)
 
 
 def _addresses_author(text: str, ident: Identifier) -> bool:

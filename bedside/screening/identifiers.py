@@ -175,6 +175,8 @@ _PHONE = re.compile(
     r"|(?<![\w/.-])\d{3}[\s.-]\d{4}(?![\w/.-])",
     re.I,
 )
+# British numbers, which the North American pattern above cannot read: "07700 912448", "+44 20 7946 0958"
+_UK_PHONE = re.compile(r"(?<![\w/.+-])(?:(?:\+44\s?|\(?0)7\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{3}|(?:\+44\s?|\(?0)(?:20|1\d{2})\)?[\s.-]?\d{3,4}[\s.-]?\d{4})(?![\w/-])")
 _PAGER = re.compile(r"\b(?:pager|beeper|pg|page|cell|phone|tel|ph|call|text|fax|home|work|office|mobile|ext|extension)\.?\s*(?:#|number|no\.?|:)?\s*#?\s*:?\s*(\d{4,6}|\d-\d{4})\b(?![/.]\d)", re.I)
 _SSN = re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])")
 _ID_CONTEXT = re.compile(
@@ -524,6 +526,14 @@ _SIGNED = re.compile(
 _VOCATIVE = re.compile(r",\s+([A-Z][a-z]+)\s*(?=[!?.]|\s*$)|\b(?i:team)\s+([A-Z][a-z]+)\b(?=\s*[!.💛❤️💪]|\s*$)")
 _INTRO = re.compile(r"\b(?i:my\s+name\s+is|i'?m\s+called|this\s+is|i\s+am|call\s+me|signed|name:|hi,?\s+(?:this\s+is|i'?m|it'?s))\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 _SPEAK = re.compile(r"\b" + by_first_letter(r"(?:spoke|spoken|talked|discussed|met|meeting|called|paged|notified|informed|per|seen\s+by|ask\s+for|asked\s+for|updated|with|contacts?|contacted|consult|by|to|and)") + r"\s+(?:with\s+|to\s+|w/\s*)?((?:[A-Za-z][A-Za-z']+)(?:\s+[A-Za-z][A-Za-z']+){0,2})", re.I)
+_STREET_NAME = re.compile(
+    r"\b(?:on|off|at|near|by)\s+((?:\d{1,3}(?:st|nd|rd|th)|[A-Z][a-z]{2,20}(?:\s+[A-Z][a-z]{2,20})?)\s+(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane)\b\.?)"
+)
+# a commenter introducing themselves: "Hi all, Tomasz from Gdańsk here", "Marge in Tulsa here"
+_FROM_HERE = re.compile(
+    r"(?:^|[.!?,;:]\s*|\b(?i:hi|hello|hey)\s+)(?!(?i:hi|hello|hey|greetings|love|hugs|regards|cheers|thanks|everyone|all|folks|there|someone|anyone|somebody|anybody|people|lurker|mum|mom|mama|dad|grandma|grandpa|nurse|doctor|doc|pharmacist|teacher|parent)\b)"
+    r"([A-Z][^\W\d_]{1,30})\s+(?:from|in|over\s+in|out\s+in)\s+((?:[A-Z][^\W\d_]{1,30}[\s-]?){1,3}?)\s*,?\s+here\b"
+)
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'-]+)\s*$")
 _INITIAL_NAME = re.compile(r"(?<![\w.'/&+-])([A-Z])\.\s?([A-Z][A-Za-z'-]{2,})\b")
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]")
@@ -1076,7 +1086,9 @@ def _event_date(text: str, position: int) -> bool:
 
 _CONTRACTION_IN = re.compile(r"\w(?:n't|n’t|'re|'ve|'ll|'m)\b", re.I)
 _EPONYM_AFTER = re.compile(
-    r"(?:-[A-Z][a-z]+){0,3}(?:'s|’s|')?\s+(?:hicks\s+)?(?:disease|syndrome|palsy|sign|test|maneuver|manoeuvre|contractions|phenomenon|tumou?r|lymphoma|ulcer|cyst|reflex|score|criteria|scale|node|esophagus|oesophagus|thyroiditis|dementia|neuroma|neuralgia|contracture|fracture|disorder)\b",
+    r"(?:-[A-Z][a-z]+){0,3}(?:'s|’s|')?\s+(?:hicks\s+)?(?:disease|syndrome|palsy|sign|test|maneuver|manoeuvre|contractions|phenomenon|tumou?r|lymphoma|ulcer|cyst|reflex|score|criteria|scale|node|esophagus|oesophagus|thyroiditis|dementia|neuroma|neuralgia|contracture|fracture|disorder"
+    # a named cycle, law or effect, and the charities named after a disease: "the Krebs cycle", "the Ehlers-Danlos Society"
+    r"|cycle|law|effect|society|foundation|association|trust)\b",
     re.I,
 )
 _HANDLE = re.compile(r"(?<![\w.+-])@[A-Za-z0-9_.]+[A-Za-z0-9_]")
@@ -1184,6 +1196,8 @@ def _rule_found(text: str, clinical: bool) -> list[tuple[int, int, str, int]]:
     for m in _PHONE.finditer(text) if digits3 else ():
         if _phone_ok(m):
             add(m.start(), m.end(), "PHONE", 2)
+    for m in _UK_PHONE.finditer(text) if digits3 else ():
+        add(m.start(), m.end(), "PHONE", 2)
     for m in _PAGER.finditer(text) if digits3 else ():
         add(m.start(1), m.end(1), "PHONE", 2)
     for m in _LONG_NUMBER.finditer(text) if digits3 else ():
@@ -1243,6 +1257,11 @@ def _rule_found(text: str, clinical: bool) -> list[tuple[int, int, str, int]]:
         # a listed town yields to a name written the same ("Hampton", "Clinton"); states are dropped
         if " ".join(text[start:end].lower().split()) not in _STATES:
             add(start, end, "LOCATION", 7 if category == "TOWN" else 5)
+    for m in _STREET_NAME.finditer(text) if not clinical else ():
+        add(m.start(1), m.end(1), "LOCATION", 5)  # "the pharmacy on 5th St": a street, even without a number
+    for m in _FROM_HERE.finditer(text) if not clinical and "here" in words else ():
+        add(m.start(1), m.end(1), "NAME", 6)  # "Tomasz from Gdańsk here": who and where the writer is
+        add(m.start(2), m.end(2), "LOCATION", 5)
     names = _names(text, words, shouting)
     for start, end in names:
         add(start, end, "NAME", 6)

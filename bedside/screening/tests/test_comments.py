@@ -541,3 +541,63 @@ def test_asking_how_much_before_it_is_fatal_is_a_crisis_but_too_much_water_is_no
 ])
 def test_womens_and_mental_health_words_in_a_personal_sentence(text: str, personal: bool) -> None:
     assert screen(text, "comment").health_disclosure is personal
+
+
+# --- twelfth round: drug reviews, social-media replies, chronic-illness communities ----------
+@pytest.mark.parametrize("text", [
+    "The insulin shortage is a policy failure, change my mind.",  # an idiom's "my"
+    "The section on potassium and ACE inhibitors is better than my textbook.",  # a piece's topic
+    "can we get a follow-up video on reflux? so many myths",  # more content, not advice
+    "Tell the uncles in my family that vaccines don't give you autism.",  # a cause in general
+    "Reading this as a nursing student. we had one lecture on ME/CFS, total.",  # the profession's "we"
+    "Donate to the ME Association if you can, they fund real research.",  # ME the illness, not "me"
+    "can toddlers get shingles or only grown-ups?",  # who can get a condition, in general
+    "Anyone can get long covid, even after a mild infection.",
+    "ICU nurse here. Please, please don't drive yourself in with chest pain.",  # a line to readers
+    "So tired of the 'try yoga' replies under every migraine video.",
+    "Pharmacist tip: orthostatic hypotension is common with blood pressure pills.",
+    "the \"doctors hate this one trick\" crowd is out in force today",  # a slogan quoted, not sold
+    "Ableism dressed up as inspiration porn helps nobody.",
+    "Dr. Lindqvist please never stop making these explainers",  # the author asked for more
+    "petition for Dr. Osei to do a whole series on sleep",
+    "honestly understanding the Krebs cycle was harder than med school admissions",  # a named cycle
+    "The Ehlers-Danlos Society has a good directory of clinics.",  # a charity named after a disease
+    "The sepsis alerts on our ward fire so often that nobody reads them.",  # a programme, not a patient
+    "the pharmacist UTI prescribing pilot was a mixed bag",
+])
+def test_twelfth_round_general_comments_are_published(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.decision == PUBLISH, (result.identifiers, result.reasons)
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Text me on 07700 900123 and I'll send the appeal letter template", ["07700 900123"]),  # a British mobile
+    ("our office line is +44 20 7946 0018", ["+44 20 7946 0018"]),
+    ("Hello everyone, Agnieszka from Wrocław here, can I share this in Polish?", ["Agnieszka", "Wrocław"]),
+    ("the pharmacist at the place on 3rd Ave sorted my coupon", ["3rd Ave"]),  # a street without a number
+])
+def test_british_numbers_introductions_and_streets_are_identifiers(text: str, kept: list[str]) -> None:
+    result = screen(text, "comment")
+    assert [text[i.start : i.end] for i in result.identifiers] == kept and result.decision == HOLD
+
+
+@pytest.mark.parametrize("text", [
+    "We're hiring remote patient-story writers, $30/hr, apply via the link in my bio",
+    "Get paid $40 for every review you post, no experience needed",
+    "Hello dear, I like your profile, I am looking for serious friendship",
+    "Cheapest online pharmacy I know, fast shipping and they never ask questions",
+    "I reverse autoimmune disease in 12 weeks. Book a free discovery call today",
+])
+def test_job_offers_pen_friends_no_questions_pharmacies_and_discovery_calls_are_spam(text: str) -> None:
+    assert screen(text, "comment").decision == REJECT
+
+
+@pytest.mark.parametrize("text", [
+    "my doctor never asks questions about my mood and I have depression",  # no seller
+    "ME/CFS since 2019, housebound most days",  # the illness named by its initials is still a disclosure
+    "my little one has shingles, can kids get it twice?",  # someone named: not a general question
+    "my dad has sepsis and the sepsis alerts keep going off",  # one flag names a programme, the other a patient
+])
+def test_twelfth_round_rules_keep_personal_comments_held(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.decision == HOLD and not result.spam
