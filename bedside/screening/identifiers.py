@@ -332,7 +332,7 @@ _ZIP_STATE = re.compile(r"\b(?:" + "|".join(sorted(_STATE_CODES)) + r")\s+\d{5}(
 # Places: a named institution ("Sacred Heart Hospital", "St. Mary's", "Holy Cross"), a place
 # after a movement verb ("transferred to Quartermain"), a gazetteer of US states and big cities.
 _INSTITUTION = r"(?:hospital|hosp|medical\s+center|med\s+ctr|medical\s+centre|health\s+center|clinic|rehab|rehabilitation(?:\s+center)?|nursing\s+home|nursing\s+(?:center|facility)|nursing\s+(?:and|&)\s+rehab(?:ilitation)?|assisted\s+living|retirement\s+(?:community|home|village)|multicare\s+center|care\s+center|memorial|infirmary|hospice|manor|pavilion|university|county|general|health\s+system|healthcare|urgent\s+care|cancer\s+center|children'?s|campus)"
-_PLACE_WORD = r"(?:st\.?\s+|saint\s+|mt\.?\s+|mount\s+|u\.?\s+|univ\.?\s+(?:of\s+)?)?[A-Za-z][A-Za-z'-]+"
+_PLACE_WORD = r"(?<![\w'-])(?:st\.?\s+|saint\s+|mt\.?\s+|mount\s+|u\.?\s+|univ\.?\s+(?:of\s+)?)?[A-Za-z][A-Za-z'-]+"
 # found by the institution word, then read backwards (one pattern anchored at every word
 # start would be slow); the words before it are taken from a 60-character window
 _INSTITUTION_RE = re.compile(rf"\b{by_first_letter(_INSTITUTION)}\b", re.I)
@@ -913,8 +913,8 @@ def _places(text: str, present: frozenset[str], shouting: bool) -> list[tuple[in
             if low in _NOT_PLACE or low in _STOP_CONTEXT:
                 break
             if word[0].isupper() and not shouting:
-                if low in _OPENERS and _sentence_initial(text, match.start(1) + words[first - 1].start()):
-                    break  # capital only because it opens the sentence ("Do hospital sanitizers work?")
+                if (low in _OPENERS or (_is_common(low) and low not in _PLACE_WORDS and found.group()[0].islower())) and _sentence_initial(text, match.start(1) + words[first - 1].start()):
+                    break  # capital only because it opens the sentence ("Do hospital sanitizers work?", "Rural healthcare is a joke")
                 first -= 1
             elif not _is_common(low) or low in _PLACE_WORDS:
                 first -= 1

@@ -564,6 +564,20 @@ def test_womens_and_mental_health_words_in_a_personal_sentence(text: str, person
     "The Ehlers-Danlos Society has a good directory of clinics.",  # a charity named after a disease
     "The sepsis alerts on our ward fire so often that nobody reads them.",  # a programme, not a patient
     "the pharmacist UTI prescribing pilot was a mixed bag",
+    # and from the earlier sets' tuning parts, re-read after the round
+    "Great article on reflux and asthma in adults, saving it.",  # a piece's topic, two words before "and"
+    "As a geriatrician I'd add: the new dementia drugs are modest at best.",
+    "Apparently my generation invented burnout by owning phones.",
+    "Comment threads about night sweats always scare me.",  # an idiom's "me"
+    "I get why the ER costs so much, but the system is broken.",
+    "You never do sponsored posts and I respect that.",
+    "The vitamin aisle is basically a casino.",
+    "Thanks to the mods for clearing out the MLM spam.",
+    "Dr Amir do a video on magnesium next pls",  # the author asked for more
+    "raw milk influencers are literally poison for public health",  # a figure of speech
+    "Every headache is a brain tumour at 3am, according to the internet.",  # any case, in general
+    "Any new mole that changes shape = get it checked.",
+    "We drive 50 minutes to a specialist. Rural healthcare is a joke.",  # a capital that opens the sentence
 ])
 def test_twelfth_round_general_comments_are_published(text: str) -> None:
     result = screen(text, "comment")
@@ -597,6 +611,8 @@ def test_job_offers_pen_friends_no_questions_pharmacies_and_discovery_calls_are_
     "ME/CFS since 2019, housebound most days",  # the illness named by its initials is still a disclosure
     "my little one has shingles, can kids get it twice?",  # someone named: not a general question
     "my dad has sepsis and the sepsis alerts keep going off",  # one flag names a programme, the other a patient
+    "my toddler ate rat poison",  # a poison swallowed is still an emergency
+    "the new treatment for my migraines makes me so angry, it does nothing",
 ])
 def test_twelfth_round_rules_keep_personal_comments_held(text: str) -> None:
     result = screen(text, "comment")
