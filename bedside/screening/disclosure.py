@@ -49,7 +49,7 @@ CONDITION = (
     r"cirrhosis|fatty liver|gallstones?|ibs|ibd|crohn'?s|colitis|celiac|gerd|acid reflux|reflux|ulcers?|"
     r"arthritis|osteo\w*|rheumatoid|lupus|fibromyalgia|gout|ms|multiple sclerosis|parkinson'?s|alzheimer'?s|"
     r"dementia|epilepsy|seizures?|migraines?|headaches?|depression|depressed|anxiety|panic attacks?|ptsd|ocd|"
-    r"adhd|add|autism|autistic|bipolar|schizophreni\w*|eating disorder|anorexia|bulimia|insomnia|sleep apnea|"
+    r"adhd|(?-i:ADD)|autism|autistic|bipolar|schizophreni\w*|eating disorder|anorexia|bulimia|insomnia|sleep apnea|"
     r"apnea|thyroid|hypothyroid\w*|hyperthyroid\w*|hashimoto'?s|graves|pcos|endometriosis|infertility|menopause|"
     r"perimenopause|pregnan\w*|miscarriages?|preeclampsia|gestational|anemia|anaemia|sickle cell|hemophilia|"
     r"pots|ehlers[\s-]danlos|eds|mcas|me/cfs|chronic fatigue|psoriasis|eczema|periods|period (?:pains?|cramps|(?=(?:is|was|came|has|started|stopped|lasted|lasts)\b))|cramps|pmdd|pms|ppd|postpartum (?:depression|anxiety|psychosis)|hormones|hot flash\w*|hot flushes|night sweats|spotting|2ww|tww|vasectomy|the snip|brain fog|intrusive thoughts|acne|rosacea|allerg\w*|obes\w*|overweight|neuropathy|sciatica|herniated disc|"
@@ -282,8 +282,8 @@ _SPAM = [
     r"\bwe\s+buy\s+(?:homes|houses)\b|\bcash\s+for\s+your\s+(?:house|home|car|gold)\b|\bfree\s+(?:roof|roofing|inspection|estimate)\b|(?-i:\b[A-Z][a-z]+\s+(?:Roofing|Plumbing|Siding|Gutters)\b)|"
     r"\border\s+(?:from|at|on|via)\s+(?:www\.)?[a-z0-9-]+\.(?:com|in|net|co|shop|store|org|info|biz|uk)\b|\bour\s+(?:[\w-]{1,40}\s+){0,3}(?:capsules|pills|supplements?|gummies|drops|tea|teas|oils?|creams?|serums?|powders?|tonics?)\s+(?:are|is|have|has|can|will|work)\b|\b(?:join\s+my\s+team|be\s+your\s+own\s+boss|earn\s+(?:a\s+)?commissions?|comment\s+['\"\u2018\u201c]?info\b|(?:five|5)[\s-]?star\s+(?:google\s+|yelp\s+)?reviews\s+(?:delivered|for\s+sale|guaranteed|in\s+\d+)|(?:buy|get)\s+(?:\d+\s+)?(?:google|yelp|real|5[\s-]?star)\s+reviews|dm\s+(?:me\s+|us\s+)?for\s+(?:pricing|prices?|rates|details|info|more)|whats\s?app\s+(?:us|me)\b|check\s+(?:out\s+)?(?:my|our)\s+(?:site|website|page|profile)|all[\s-]inclusive\s+packages?)",
     r"\b(?:buy|order|purchase|shop)\s+(?:now|today|here|online|cheap|discount\w*|generic|real|original|without\s+(?:a\s+)?prescription|it\s+(?:here|now|at|from|on))\b",
-    r"\b(?:working|work)\s+from\s+(?:home|your\s+phone)\b(?=[^.]*(?:\$|earn|made|make|income|profile|link|dm|click))|\b(?:cheap|discount(?:ed)?)\s+(?:\w+\s+)?(?:pills|meds|medications?|drugs|viagra|cialis|supplements?|deals?|rx|prescriptions?|generics?)|\b(?:no\s+prescription|without\s+(?:a\s+)?prescription|rx\s+free|overnight\s+shipping|free\s+shipping|lowest\s+prices?|best\s+prices?|huge\s+discount|\d+%\s+off|limited\s+offer|limited\s+time|special\s+offer|act\s+now|order\s+now|click\s+here|click\s+(?:the|my)\s+link|(?:link|links|info)\s+in\s+(?:my\s+)?(?:bio|profile|description)|(?<!to\s)(?<!we\s)(?<!i\s)book\s+(?:online|now)(?:\s+today)?|visit\s+(?:my|our)\s+(?:site|website|page|store|shop|blog|channel)|check\s+out\s+my\s+(?:site|website|page|store|shop|blog|channel|profile|link)|subscribe\s+to\s+my|follow\s+me\s+(?:on|at)|dm\s+me|message\s+me\s+on\s+(?:whatsapp|telegram|instagram|ig)|whats\s?app\s*(?:me|\+|:|number|\d)|telegram\s*[:@]|contact\s+(?:dr\.?\s+\w+|him|her|them|[\w.@-]*_[\w.@-]*)\s+(?:on|via|through|at)\s+(?:whatsapp|email|telegram|instagram|ig|facebook|tiktok)|i\s+want\s+to\s+testify|the\s+great\s+dr\.?\s+\w+|(?:call|text)\s+(?:now|today)\s+(?:at\s+|on\s+)?1?[-\s.]?\(?8(?:00|88|77|66|55|44|33)\)?)\b",
-    r"(?<!take\s)(?<!taking\s)(?<!took\s)(?<!my\s)(?<!prescribed\s)\b(?:viagra|cialis|levitra)\b(?!\s+(?:with|and\s+my|while|if|after|before|for\s+my))|\b(?:kamagra|tramadol\s+online|xanax\s+online|oxy\w*\s+online|phentermine|(?<!\ba\s)casino|poker|slots?\s+online|betting|bet365|lottery|sweepstakes|(?<!inspiration\s)porn|xxx|escort|dating\s+site|hot\s+singles|replica|rolex|payday\s+loans?|loans?\s+(?:online|fast|approved)|fast\s+approval|no\s+collateral|(?:private|certified|ethical)\s+hackers?|hire\s+a\s+hacker|credit\s+repair|forex|crypto\w*|bitcoin|btc|ethereum|nft|binary\s+options?|trading\s+(?:platform|signals|account|expert)|investment\s+(?:platform|opportunity|plan)|passive\s+income|make\s+money|earn\s+(?:\$\s?\d[\d,.]*k?|money|cash|\d[\d,.]*k?)|\$\d[\d,]*\s+(?:a|per)\s+(?:day|week|month|hour)|work\s+from\s+home|wfh\s+job|mlm(?!\s+(?:spam|scheme|schemes|huns|posts|nonsense|bots|crap))|seo\s+(?:services?|expert|agency)|backlinks?|guest\s+posts?|link\s+building|rank\s+(?:#?1|higher|first)\s+on\s+google|increase\s+your\s+(?:traffic|rankings?)|web\s+traffic)\b",
+    r"\b(?:working|work)\s+from\s+(?:home|your\s+phone)\b(?=[^.]*(?:\$|earn|made|make|income|profile|link|dm|click))|\b(?:cheap|discount(?:ed)?)\s+(?:\w+\s+)?(?:pills|meds|medications?|drugs|viagra|cialis|supplements?|deals?|rx|prescriptions?|generics?)|\b(?:no\s+prescription|(?<!over\s)without\s+(?:a\s+)?prescription|rx\s+free|overnight\s+shipping|free\s+shipping|lowest\s+prices?|best\s+prices?|huge\s+discount|\d+%\s+off|limited\s+offer|limited\s+time|special\s+offer|act\s+now|order\s+now|click\s+here|click\s+(?:the|my)\s+link|(?:link|links|info)\s+in\s+(?:my\s+)?(?:bio|profile|description)|(?<!to\s)(?<!we\s)(?<!i\s)book\s+(?:online|now)(?:\s+today)?|visit\s+(?:my|our)\s+(?:site|website|page|store|shop|blog|channel)|check\s+out\s+my\s+(?:site|website|page|store|shop|blog|channel|profile|link)|subscribe\s+to\s+my|follow\s+me\s+(?:on|at)|dm\s+me|message\s+me\s+on\s+(?:whatsapp|telegram|instagram|ig)|whats\s?app\s*(?:me|\+|:|number|\d)|telegram\s*[:@]|contact\s+(?:dr\.?\s+\w+|him|her|them|[\w.@-]*_[\w.@-]*)\s+(?:on|via|through|at)\s+(?:whatsapp|email|telegram|instagram|ig|facebook|tiktok)|i\s+want\s+to\s+testify|the\s+great\s+dr\.?\s+\w+|(?:call|text)\s+(?:now|today)\s+(?:at\s+|on\s+)?1?[-\s.]?\(?8(?:00|88|77|66|55|44|33)\)?)\b",
+    r"(?<!take\s)(?<!taking\s)(?<!took\s)(?<!my\s)(?<!prescribed\s)\b(?:viagra|cialis|levitra)\b(?!\s+(?:with|and\s+my|while|if|after|before|for\s+my))|\b(?:kamagra|tramadol\s+online|xanax\s+online|oxy\w*\s+online|phentermine|(?<!\ba\s)casino|poker|slots?\s+online|betting|bet365|(?<!\ba\s)lottery|sweepstakes|(?<!inspiration\s)porn|xxx|escort|dating\s+site|hot\s+singles|replica|rolex|payday\s+loans?|loans?\s+(?:online|fast|approved)|fast\s+approval|no\s+collateral|(?:private|certified|ethical)\s+hackers?|hire\s+a\s+hacker|credit\s+repair|forex|crypto\w*|bitcoin|btc|ethereum|nft|binary\s+options?|trading\s+(?:platform|signals|account|expert)|investment\s+(?:platform|opportunity|plan)|passive\s+income|make\s+money|earn\s+(?:\$\s?\d[\d,.]*k?|money|cash|\d[\d,.]*k?)|\$\d[\d,]*\s+(?:a|per)\s+(?:day|week|month|hour)|work\s+from\s+home|wfh\s+job|mlm(?!\s+(?:spam|scheme|schemes|huns|posts|nonsense|bots|crap))|seo\s+(?:services?|expert|agency)|backlinks?|guest\s+posts?|link\s+building|rank\s+(?:#?1|higher|first)\s+on\s+google|increase\s+your\s+(?:traffic|rankings?)|web\s+traffic)\b",
     r"\b(?:miracle|secret|natural|herbal|100%\s+natural|guaranteed|proven|instant|permanent)\s+(?:cure|remedy|treatment|solution|pills?|formula|supplement|weight\s+loss|fat\s+burner|herbs?)\b|\b(?:cured|cure|reverse[sd]?|eliminate[sd]?|got\s+rid\s+of|heal(?:ed|s)?)\s+(?:my\s+|your\s+|his\s+|her\s+)?(?:diabetes|cancer|herpes|hiv|hpv|arthritis|high\s+blood\s+pressure|hypertension|it|them)\s+(?:in\s+(?:just\s+)?\d+\s+(?:days?|weeks?)|naturally|permanently|for\s+good|completely|with\s+(?:this|these|his|her|dr\.?\s*\w+|herbs?|herbal))\b|\bdr\.?\s+\w+\s+(?:herbal|spell|remedy|medicine)|\b(?:cured|healed)\s+(?:my|his|her)\s+(?:[\w'-]{1,40}\s+){1,6}?with\s+(?:(?:his|her|the|natural|herbal)\s+)?(?:roots|herbs|herbal|remedies|medicine)\b|\bspell\s*caster\b|\bherbal\s+(?:doctor|medicine|remedy|cure)\b",
     # marketing cues that are spam whatever the product: scarcity, secret formulas, paid-for help
     r"\blimited\s+(?:bottles|stock|supply|spots|quantities|units|time\s+only)\b|\b(?:only\s+)?\d+\s+(?:bottles|spots|units)\s+left\b|\b(?:bottles|spots|stock)\s+(?:are\s+)?(?:left|running\s+out|selling\s+out)\b"
@@ -295,6 +295,12 @@ _SPAM = [
     # "Book a free discovery call"
     r"|\b(?:we'?re|we\s+are|now|currently)\s+hiring\b(?=[^\n]{0,200}?(?:\$|\bapply\b|\blink\b|\bprofile\b|\bdm\b|\bremote\b|from\s+home|whats\s?app|telegram|/\s*h(?:ou)?r\b))"
     r"|\bget\s+paid\s+(?:\$\s?\d[\d,.]*|to\b)|\bapply\s+(?:via|through|using|at)\s+(?:the\s+)?link\b|\bi\s+(?:like|love)\s+your\s+profile\b|\bserious\s+(?:friendship|relationship)\b|^\W*hello\s+dear\b"
+    # "Hiring dental assistants!! no experience needed", "$500 per referral" (patient brokering), "local SEO…
+    # free audit", "rankmyclinic-pro dot com", "Verify your insurance in 2 minutes", "my ebook shows you how",
+    # a payment handle under a plea ("PayPal: …", "send through cashapp")
+    r"|^\W*(?:now\s+)?hiring\b(?=[^\n]{0,200}?(?:\$|\bapply\b|\blink\b|\bdm\b|telegram|whats\s?app|no\s+experience))|\bno\s+experience\s+(?:needed|necessary|required)\b|\bearn\s+while\s+(?:u|you)\s+learn\b"
+    r"|\bper\s+referral\b|\bpatient\s+recruiters?\b|\blocal\s+seo\b|\bfree\s+(?:seo\s+|website\s+)?audit\b|\b[a-z0-9-]{3,}\s+dot\s+(?:com|net|org|shop|store)\b|\bverify\s+your\s+(?:insurance|coverage|benefits)\b"
+    r"|\bmy\s+(?:e-?book|course|program|programme|guide)\s+(?:shows|teaches|reveals)\b|\b(?:paypal|cash\s?app|venmo|zelle)\s*(?::|\$|@|\.me/)|\bsend\s+(?:it\s+|anything\s+)?(?:through|via|on)\s+(?:paypal|cash\s?app|venmo|zelle)\b"
     r"|\b(?:cheap|fast|discreet|reliable|overnight)\b[^.\n]{0,40}\bnever\s+asks?\s+(?:any\s+)?questions\b|\bbook\s+(?:a|your)\s+free\s+(?:\w+\s+)?(?:call|consult\w*|session|assessment|evaluation)\b",
     r"\b(?:use|enter|apply)\s+(?:my\s+|the\s+)?(?:promo\s+|discount\s+|coupon\s+|referral\s+|affiliate\s+)?code\b|\b(?:promo|coupon|discount|referral|affiliate)\s+(?:code|link)\b|(?<!not\s)(?<!never\s)(?<!never\sdo\s)(?<!isn't\s)(?<!wasn't\s)(?<!\bno\s)\bsponsored\b|\bnot\s+sponsored\b(?=[^\n]{0,200}?(?:https?:|www\.|\.com\b|\.net\b|👉|\blink\b|\bdm\b))|\bi\s+(?:sell|am\s+selling|'?m\s+selling|distribute|represent)\b|\b(?:our|my)\s+(?:company|brand|product|products|store|shop|clinic|supplement|program|course|app|e-?book|coaching|services?)\s+(?:offers?|sells?|has|can|will|helps?|is)\b",
 ]
@@ -402,7 +408,7 @@ _ONLY_READING = re.compile(
     # a writer's project: "I'm writing a novel in which…"
     r"|\b(?:i'?m|i\s+am|we'?re)\s+(?:writing|researching|doing)\s+(?:a|an|my|our)\s+(?:\w+\s+)?(?:novel|book|story|screenplay|play|paper|article|project|report|thesis|dissertation|essay|presentation|assignment)\b"
     # "correct me if I'm wrong but…", "as my father used to say", "is wild to me"
-    r"|\bcorrect\s+me\s+if\b|\bas\s+my\s+\w+\s+(?:used\s+to\s+say|always\s+says?|would\s+say|says|said)\b"
+    r"|\bcorrect\s+me\s+if\b|\b(?:i'?d|i\s+would|let\s+me)\s+(?:just\s+|also\s+)?add\b|\bas\s+my\s+\w+\s+(?:used\s+to\s+say|always\s+says?|would\s+say|says|said)\b"
     r"|\b(?:wild|crazy|strange|weird|interesting|insane|odd|obvious|clear|news|sense|surprising)\s+to\s+me\b",
     _FLAGS,
 )
@@ -465,7 +471,7 @@ _MY = re.compile(r"\b(?:my|mine|myself)\b", _FLAGS)
 # GP:", "ER nurse here.", "Retired cardiologist -"): its "we" and "our" are that profession's
 _PROFESSIONAL_OPENING = re.compile(
     r"^\W*(?:\w+\s+){0,2}?(?:gp|pharmacist|nurse|np|rn|pa|md|physician|doctor|doc|surgeon|hospitalist|intensivist|internist|resident|attending|paramedic|emt|midwife|dietitian|physio|physiotherapist|\w+ologist|\w+iatrist|\w+ician)s?"
-    r"\s*(?:here|perspective|pov|view|take|speaking|checking\s+in)?\s*(?:[:.\-\u2013\u2014,]|\bhere\b)",
+    r"\s*(?:here|perspective|pov|view|take|speaking|checking\s+in)?\s*(?:[:.\-\u2013\u2014,(]|\bhere\b)",
     _FLAGS,
 )
 _TOPIC_BEFORE = re.compile(
@@ -493,6 +499,10 @@ _IDIOM = re.compile(
 )
 
 
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
+
+
 def _personal_health_sentences(text: str) -> list[tuple[int, int]]:
     """Spans from a person word to the first specific health term, one per qualifying sentence."""
     spans = []
@@ -504,7 +514,9 @@ def _personal_health_sentences(text: str) -> list[tuple[int, int]]:
         sentence = text[start:end]
         # "my cat has diabetes lol": a pet's health is nobody's
         if sentence.strip() and not only_reading(sentence):
-            person = _PERSON.search(_IDIOM.sub(lambda m: " " * len(m.group()), sentence))
+            # an idiom's "my" and quoted speech ("\"I see fine\" is exactly how glaucoma gets found too late")
+            # name nobody: blanked out for the person search
+            person = _PERSON.search(_QUOTED.sub(_blank, _IDIOM.sub(_blank, sentence)))
             # a "we" with no "I" and no relative is the profession's after a professional opening
             # ("We were filling prescriptions at a loss"), and otherwise everyone's ("can we
             # normalise dermatology referrals?", "the ER we designed") unless it lived something
@@ -546,6 +558,23 @@ _QUOTED = re.compile(r'"[^"\n]{1,200}"|\u201c[^\u201d\n]{1,200}\u201d')
 _GENERIC = re.compile(r"\b(?:he\s+or\s+she|she\s+or\s+he|his\s+or\s+her|her\s+or\s+his|he/she|s/he|his/her)\b", _FLAGS)
 
 
+# The practice's logistics: "do we have to sign a form?", "Do I need to re-register?", "Where can I drop off prizes for the raffle?"
+_LOGISTICS = re.compile(
+    r"\b(?:appointments?|appts?|re-?register\w*|register\w*|records?|file|forms?|sign\s+up|parking|park|opening\s+hours|hours|open|closed|portal|log\s*in|password|"
+    r"raffle|prizes?|donat\w*|tickets?|volunteer\w*|fundrais\w*|new\s+site|old\s+site|new\s+clinic|same-day|waiting\s+list)\b",
+    _FLAGS,
+)
+
+
+def _logistics(text: str, position: int) -> bool:
+    """Whether the sentence at POSITION asks about the practice's logistics and names no health term or drug."""
+    for sentence in SENTENCE.finditer(text):
+        if sentence.start() <= position < sentence.end():
+            part = sentence.group()
+            return bool(_LOGISTICS.search(part)) and not _HEALTH_TERM.search(part) and not drugs_in(part)
+    return False
+
+
 def signals(text: str) -> list[tuple[str, int, int]]:
     """Return (label, start, end) spans for health_disclosure, advice_request, spam and promotion."""
     found: list[tuple[str, int, int]] = []
@@ -558,7 +587,7 @@ def signals(text: str) -> list[tuple[str, int, int]]:
         for _, start, end in lexicon.find(norm, words):
             if generic and any(s <= start < e for s, e in generic):
                 continue
-            if label == "advice_request" and not _is_question(norm, start, end):
+            if label == "advice_request" and (not _is_question(norm, start, end) or _logistics(norm, start)):
                 continue
             if label == "health_disclosure" and _PET.match(norm, start):
                 continue  # "my dog was just diagnosed with diabetes": no person's health

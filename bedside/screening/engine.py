@@ -114,6 +114,8 @@ _TARGETS: list[tuple[str, str, str, bool]] = [
     ("emergency_call", r"(?:just\s+|i\s+|we\s+)?(?:called|calling|phoned|rang)\s+(?:911|999|112|an\s+ambulance)(?=[^.!?]{0,60}?(?:[,;]|\s+(?:and|now|for|because))\s*(?:i'?m|we'?re|staying|waiting|they'?re|he|she|on\s+(?:their|the)\s+way|until|till)|\s*(?:now|just\s+now)\b)", EMERGENCY, False),
     # "I think about how easy it would be to just not make the curve", "drive into a tree"
     ("suicidal", r"how\s+easy\s+it\s+would\s+be\s+to\s+(?:just\s+)?(?:not\s+(?:make|take)\s+the\s+(?:curve|turn|bend)|not\s+wake\s+up|(?:drive|swerve|steer)\s+(?:off|into)|step\s+(?:off|in\s+front)|let\s+go|end\s+(?:it|things))|(?:drive|driving|swerve|swerving|steer|steering)\s+(?:my\s+car\s+)?(?:off\s+the\s+(?:road|bridge|cliff)|into\s+(?:a|the)\s+(?:tree|wall|river|oncoming|bridge|pole|truck))", EMERGENCY, True),
+    # a farewell with thanks: "just wanted to say thanks to this page before I go. it helped for a while"
+    ("suicidal", r"(?:thanks?|thank\s+you|grateful|goodbye|bye|love\s+you\s+all)\b[^.!?\n]{0,80}?\bbefore\s+i\s+go(?=\s*(?:[.!]|$|,?\s+(?:it|this|you|everyone|all)\b))", EMERGENCY, True),
     # veiled: "I've been looking up bridges", "I keep looking at the bridge on the school run",
     # "I'm scared of myself", "the dark thoughts are back"
     ("suicidal", r"(?:keep|kept|been|started|caught\s+myself|find\s+myself|i\s+was)\s+(?:looking|staring)\s+at\s+(?:the\s+|a\s+)?(?:bridges?|train\s+tracks|tracks|cliffs?|the\s+edge|tall\s+buildings)\b|(?:looking|looked|googling|googled|researching|researched)\s+(?:up\s+)?(?:tall\s+)?(?:bridges|cliffs|tall\s+buildings)\b(?!\s+(?:for\s+(?:my|a|our)\s+(?:class|project|course|trip|holiday|vacation)))|(?:scared|afraid|frightened|terrified)\s+of\s+(?:myself|what\s+i\s+(?:might|could|would|will)\s+do)|(?:dark|bad|intrusive|suicidal|old)\s+thoughts\s+(?:are|were|have\s+been|came|coming)\s+back|thoughts\s+are\s+back,?\s+the\s+(?:dark|bad)\s+ones", EMERGENCY, True),
@@ -204,7 +206,7 @@ _TARGETS: list[tuple[str, str, str, bool]] = [
     ("dizziness", r"dizz\w*|lighthead\w*|light[\s-]headed|vertigo|room\s+(?:is\s+)?spinning", URGENT, False),
     ("swelling", r"(?:leg|legs|ankle|ankles|feet|foot|arm|hand|knee|joint)\s+(?:is\s+|are\s+)?(?:\w+\s+)?(?:swollen|swelling|puffy)|swollen\s+(?:leg|legs|ankle|ankles|feet|foot|arm|hand|knee|joint|gland)", URGENT, False),
     ("injury", r"(?:think|might|may)\s+(?:it'?s|be|have|has)\s+(?:\w+\s+)?(?:broken|fractured|sprained|torn)|\bfell\b(?!\s+asleep)|had\s+a\s+(?:bad\s+)?fall|twisted\s+(?:my|his|her)\s+(?:ankle|knee|wrist)|dog\s+bite|bit\s+by|stepped\s+on\s+a\s+(?:nail|needle)", URGENT, False),
-    ("mental_health", rf"depress\w*(?!\s+{MEDWORDS}\b)|panic\s+attacks?|anxiety\s+(?:is\s+)?(?:\w+\s+)?(?:worse|bad|through\s+the\s+roof|out\s+of\s+control)|hopeless\w*|can'?t\s+stop\s+crying|hearing\s+voices|hallucinat\w*|manic|psychos\w*|relaps\w*|withdrawal", URGENT, False),
+    ("mental_health", rf"depress(?!ing\b)\w*(?!\s+{MEDWORDS}\b)|panic\s+attacks?|anxiety\s+(?:is\s+)?(?:\w+\s+)?(?:worse|bad|through\s+the\s+roof|out\s+of\s+control)|hopeless\w*|can'?t\s+stop\s+crying|hearing\s+voices|hallucinat\w*|manic|psychos\w*|relaps\w*|withdrawal", URGENT, False),
     ("ran_out_critical", r"(?:ran|run|running|am|i'?m)\s+out\s+of\s+(?:my\s+)?(?:insulin|seizure|anti[\s-]?seizure|blood\s+thinner|eliquis|xarelto|warfarin|transplant|anti[\s-]?rejection|heart|inhaler|epi\s?pen|nitro\w*)", URGENT, False),
     ("urgent_other", r"(?:ear|ears)\s+(?:\w+\s+){0,4}(?:fluid|pus|draining|drainage|leaking)|shingles(?!\s+(?:vaccine\w*|shots?|vaccination|jab))|(?:accidentally|by\s+mistake|mistakenly)\s+(?:took|take|gave|double[\s-]?dosed|doubled)|took\s+(?:my\s+|a\s+)?(?:\w+\s+)?(?:twice|double\s+dose|two\s+doses)|(?:bp|blood\s+pressure|pressure)\s+(?:is\s+|was\s+|of\s+|at\s+|reading\s+(?:of\s+)?)?(?:1[6-7]\d\s?/\s?\d{2,3}|\d{2,3}\s?/\s?(?:10\d|11\d))|red\s+and\s+(?:hot|warm)|hot\s+and\s+red|gout\s+(?:is\s+)?(?:flar\w*|attack)|\binr\b\s+(?:\w+\s+){0,3}(?:[4-9](?:\.\d)?|high)|(?:jaw|face|cheek|gums?)\s+(?:is\s+)?(?:\w+\s+)?(?:swollen|swelling)|nose\s?bleeds?|missed\s+(?:\d+|two|three|several|a\s+few|a\s+couple\s+of)\s+(?:days|doses)\s+of|allergic\s+to\s+(?:the|my|this)\s+(?:new\s+)?\w+|(?:feel|felt|feeling|going\s+to|gonna|i'?ll)\s+(?:like\s+i'?(?:m|ll)\s+(?:going\s+to\s+)?)?faint|(?:picc|iv|port|line|catheter|drain)\s+(?:\w+\s+){0,3}(?:red|cloudy|pus|smells?|leaking|tender)|gallbladder\s+(?:is\s+)?(?:acting\s+up|attack|pain)|itch\w*\s+(?:all\s+over|everywhere)|(?:severe|intense|terrible)\s+itch\w*|lump\s+in\s+(?:my|his|her)\s+(?:breast|testicle|neck|armpit)|(?:new|painful|growing)\s+lump|withdraw(?:ing|al)\s+from\s+(?:alcohol|opioids|benzos|xanax)|croup|barking\s+cough|(?:urine|pee)\s+is\s+(?:dark|brown|red|cloudy)|can'?t\s+swallow|hurts\s+to\s+swallow|spider\s+bite", URGENT, False),
     ("eye", r"pink\s?eye|eye\s+(?:is\s+)?(?:\w+\s+)?(?:red|swollen|pus|goopy|crusted|painful|hurts?)|something\s+in\s+(?:my|his|her)\s+eye", URGENT, False),
@@ -347,7 +349,7 @@ def screen(text: str, kind: str = "message", *, public_names: Collection[str] = 
         result.decision = decide(result)
         return result
     if result.urgency != ROUTINE and (
-        all(_TOPIC_NOUN.match(text, r.end) for r in result.reasons)
+        all(_TOPIC_NOUN.match(text, r.end) or _TOPIC_OF.search(text, max(0, r.start - 40), r.start) for r in result.reasons)
         or (not _about_someone(text) and _asks_in_general(text, result.reasons))
     ):
         _general_topic(result)
@@ -392,6 +394,8 @@ _GENERAL_CUE = re.compile(
     r"(?:can|do|does)\s+(?:kids|children|babies|toddlers|teens|teenagers|adults|men|women|older\s+people|vaccinated\s+people|anyone|anybody)\s+(?:still\s+|also\s+|even\s+)?(?:get|have|catch|develop)|(?:anyone|anybody)\s+can\s+(?:get|have|catch|develop)|"
     # "every rash is meningitis at 2am", "any new lump on a testicle = see a doctor": any case, in general
     r"(?:every|any)\s+(?:new\s+|single\s+|little\s+)?[\w-]{1,40}(?:\s+(?:on|in|of)\s+(?:a|an|the|your)\s+[\w-]{1,40})?\s+(?:=\s*[\w-]+|is|means|looks|feels|needs)|"
+    # "alcohol withdrawal + benzos can be dangerous": a risk, in general
+    r"can\s+be\s+(?:very\s+|really\s+)?(?:dangerous|deadly|fatal|serious|life-threatening)|"
     # a public-service line to readers: "please don't drive yourself in with chest pain", "never ignore…"
     r"(?:don'?t|do\s+not|never)\s+(?:ever\s+)?(?:ignore|drive\s+yourself|dismiss|brush\s+off|sit\s+on|wait\s+(?:it\s+out|on|with))|"
     # "can cranberry juice cure a uti", "does stress cause shingles": a remedy or a cause in general
@@ -410,6 +414,8 @@ _TOPIC_NOUN = re.compile(
     r"outbreaks?|epidemic|pandemic|charit(?:y|ies)|foundation|society|month|campaign|documentary|podcast)\b",
     re.I,
 )
+# ...and one after a statistic or a study: "the stats on overdose after release from jail"
+_TOPIC_OF = re.compile(r"\b(?:stats|statistics|rates?|data|numbers|figures|research|studies|study|trends?)\s+(?:on|of|about|for)\s+(?:the\s+)?$", re.I)
 _NEVER_GENERAL = frozenset({"suicidal", "self_harm", "homicidal"})
 
 
@@ -484,9 +490,14 @@ def _tells_of_care(text: str) -> bool:
 
 
 _TITLED = re.compile(r"\b(?:dr|doctor)\.?\s*$", re.I)
+# someone the post honours, congratulated by title: "Congrats Mrs. Pruitt!", "Welcome Nurse Adeyemi"
+_HONOURED = re.compile(
+    r"\b(?:congrats|congratulations|welcome|happy\s+retirement|enjoy)\W+(?:\w+\W+){0,5}?(?:dr|doctor|nurse|mrs|mr|ms|prof|professor)\.?\s*$", re.I
+)
 _VOCATIVE = re.compile(
     r"(?:\b(?:thanks?|thank\s+you|thx|ty|great|nice|good|excellent|wonderful|brilliant|helpful|love|loved|hi|hello|"
-    r"hey|dear|bravo|kudos|done|agree|agreed|cheers|sir|madam|petition\s+for|shout\s*-?out\s+to|more\s+from)\W+(?:\w+\W+){0,5}?|@)\s*(?:dr|doctor)\.?\s*$",
+    r"hey|dear|bravo|kudos|done|agree|agreed|cheers|sir|madam|petition\s+for|shout\s*-?out\s+to|more\s+from|"
+    r"congrats|congratulations|welcome|enjoy|happy\s+retirement)\W+(?:\w+\W+){0,5}?|@)\s*(?:dr|doctor)\.?\s*$",
     re.I,
 )
 _WORK = r"(?:article|articles|post|posts|piece|video|videos|series|blog|work|writing|explanation|advice\s+column|column|columns|talk|talks|slides|lecture|webinar|podcast|book|channel|newsletter)"
@@ -505,6 +516,8 @@ def _addresses_author(text: str, ident: Identifier) -> bool:
     if ident.category != "NAME":
         return False
     before = text[max(0, ident.start - 60) : ident.start]
+    if _HONOURED.search(before):
+        return True
     title = _TITLED.search(before)
     if title is None:
         return False

@@ -242,7 +242,9 @@ _KIN_WORDS = (
 _KIN = f"(?:{_KIN_WORDS})"
 _NOT_AGE_UNIT = (
     r"(?!\s*(?:%|percent|lbs?\b|pounds|kg\b|kilos|mg|mcg|ml|units?\b|feet|foot|ft\b|inches|cm\b|mm\b|stone\b|degrees|°|"
-    r"points?|times|o'?clock|am\b|pm\b|minutes|mins?\b|hours?|hrs?\b|bpm|mmhg|mmol|mg/dl|[:/]|\.\d|,\d|-\d|['’]\d))"
+    r"points?|times|o'?clock|am\b|pm\b|minutes|mins?\b|hours?|hrs?\b|bpm|mmhg|mmol|mg/dl|[:/]|\.\d|,\d|-\d|['’]\d|"
+    # "my wife is 2 years sober": a span of time, not an age
+    r"(?:days?|weeks?|months?|years?|yrs?)\s+(?:sober|clean|smoke-?free|alcohol-?free|drug-?free|cancer-?free|free|post-?op|out|in\s+recovery|since|ago|married)\b))"
 )
 _KIN_AGE = re.compile(
     rf"\b{_KIN}\s*\(\s*(?:[MF]\s*,?\s*)?(\d{{1,3}})\s*(?:,?\s*[MF]\s*)?\)"
@@ -275,6 +277,9 @@ def _clause_at(text: str, position: int) -> re.Match[str] | None:
     return next((c for c in _CLAUSE.finditer(text) if c.start() <= position < c.end()), None)
 
 
+_AGE_LIMIT = re.compile(r"\b(?:before|by|after|until|till|under|over|from|past|around|about)\s+(?:about\s+|around\s+)?(?:the\s+)?age\s+(?:of\s+)?\d", re.I)
+
+
 def _generic_age(text: str, position: int) -> bool:
     """Whether the age at POSITION sits in a clause about people in general and nobody in
     particular (no I, my, we, he, she, and a "kids", "people", "most" …)."""
@@ -282,7 +287,10 @@ def _generic_age(text: str, position: int) -> bool:
     if clause is None:
         return False
     part = clause.group().replace("\u2019", "'")
-    return _GENERIC_WORD.search(part) is not None and _PERSONAL_WORD.search(part) is None
+    if _PERSONAL_WORD.search(part) is not None:
+        return False
+    # "amblyopia treatment works best before about age 7": an age limit, nobody's age
+    return _GENERIC_WORD.search(part) is not None or _AGE_LIMIT.search(text, max(0, position - 30), position + 12) is not None
 
 
 def _comment_ages(text: str) -> list[tuple[int, int]]:
@@ -316,7 +324,8 @@ _TAIL = (
 _NUMBER = r"(?<![\w/.-])\d{1,6}[A-Za-z]?\s+(?:[NSEWnsew]\.?\s+|[Nn]orth\s+|[Ss]outh\s+|[Ee]ast\s+|[Ww]est\s+|NORTH\s+|SOUTH\s+|EAST\s+|WEST\s+)?"
 _SUFFIX_TITLE = r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Pike)"
 _SUFFIX_UPPER = r"(?:STREET|AVENUE|ROAD|BOULEVARD|BLVD|LANE|DRIVE|COURT|PLACE|PARKWAY|HIGHWAY|TERRACE|CIRCLE)"
-_SUFFIX_LOWER = r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|circle|parkway|highway|hwy)"
+# lower case, only the suffixes that are no everyday word: "2 hours each way", "a 45 minute drive" are no addresses
+_SUFFIX_LOWER = r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|ln|terrace|parkway|highway|hwy)"
 _ADDRESS = re.compile(
     rf"{_NUMBER}(?:(?:[A-Z][a-z'-]+|\d+(?:st|nd|rd|th))\s+){{1,3}}?{_SUFFIX_TITLE}\.?(?=[\s,.;!?)]|$){_TAIL}"
     rf"|{_NUMBER}(?:(?:[A-Z]{{2,}}|\d+(?:ST|ND|RD|TH))\s+){{1,3}}?{_SUFFIX_UPPER}\.?(?=[\s,.;!?)]|$){_TAIL}"
@@ -462,7 +471,7 @@ _PLACE_WORDS = {"st", "saint", "mt", "mount", "holy", "sacred", "heart", "cross"
 # A place after a movement verb must look like a name: not a clinical or common word.
 _NOT_PLACE = set(
     """
-the a an bed floor home work room unit icu ccu micu sicu csru ed er or ir cath lab ct mri rehab
+the a an bed floor home work room unit icu ccu micu sicu csru ed er or ir cath lab ct mri rehab dts withdrawal detox
 hospital floor surgery sleep bed chair toilet bathroom commode dialysis hd radiology echo osh
 morning night him her them me us it this that there here his my our their your today tomorrow
 pcu ew mcu mciu micu ccu sicu nsicu ward floor rle svt hosp be go die all rehab ed er or icu
@@ -524,6 +533,8 @@ _SIGNED = re.compile(
     re.I | re.M,
 )
 _VOCATIVE = re.compile(r",\s+([A-Z][a-z]+)\s*(?=[!?.]|\s*$)|\b(?i:team)\s+([A-Z][a-z]+)\b(?=\s*[!.💛❤️💪]|\s*$)")
+# a comment that opens by calling someone: "Tamsin!!! so proud of you"
+_HAIL = re.compile(r"^\W*([A-Z][a-z]{2,})\s*!{2,}")
 _INTRO = re.compile(r"\b(?i:my\s+name\s+is|i'?m\s+called|this\s+is|i\s+am|call\s+me|signed|name:|hi,?\s+(?:this\s+is|i'?m|it'?s))\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)")
 _SPEAK = re.compile(r"\b" + by_first_letter(r"(?:spoke|spoken|talked|discussed|met|meeting|called|paged|notified|informed|per|seen\s+by|ask\s+for|asked\s+for|updated|with|contacts?|contacted|consult|by|to|and)") + r"\s+(?:with\s+|to\s+|w/\s*)?((?:[A-Za-z][A-Za-z']+)(?:\s+[A-Za-z][A-Za-z']+){0,2})", re.I)
 _STREET_NAME = re.compile(
@@ -788,6 +799,10 @@ def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int
         low = match.group(match.lastindex or 1).lower()
         if low in firsts and low not in _STOP and low not in _DENY and low not in _NOT_SUBJECT:
             spans.append(match.span(match.lastindex or 1))
+    for match in _HAIL.finditer(text) if "!!" in text else ():
+        low = match.group(1).lower()
+        if (low in firsts or not _is_common(low)) and low not in _STOP and low not in _DENY and low not in _NOT_SUBJECT and low not in _NOT_NAME_OR_PLACE:
+            spans.append(match.span(1))
     for match in _SPEAK.finditer(text):
         # "paged Okafor re K": after a verb of contacting, a title-case word off the lists too
         verb = match.group().split()[0].lower()
@@ -1026,6 +1041,8 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
                 continue  # the gold standard's ages are over 89 only
             if category == "DATE" and not clinical and _BARE_DATE.fullmatch(span.strip()):
                 continue  # a year, decade, month or weekday alone identifies nobody (see above)
+            if category == "LOCATION" and not clinical and " ".join(span.lower().split()) in _STATES:
+                continue  # a whole state identifies nobody in a comment ("Oregon kind of showed that"), as for the rules
             if category == "NAME":
                 start, end = _trim_name(text, start, end)
             if start < end:
@@ -1042,6 +1059,7 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
             and not (f[2] in ("NAME", "LOCATION") and _EPONYM_AFTER.match(text, f[1]))
             and not (f[2] in ("NAME", "LOCATION") and text[f[0] : f[1]].lower() in disclosure.drug_words())
             and not (f[2] in ("NAME", "LOCATION") and _CONTRACTION_IN.search(text[f[0] : f[1]]))
+            and not (f[2] == "NAME" and text[f[0] : f[1]].lower().replace("\u2019", "'").removesuffix("'s") in _PRONOUNS)  # "it's"
             and not (f[2] == "DATE" and _event_date(text, f[0]))
             and not (f[2] == "LOCATION" and _DATE_WORD.match(text, f[0]))
         ]
@@ -1084,11 +1102,14 @@ def _event_date(text: str, position: int) -> bool:
     return asks and _EVENT_WORD.search(part) is not None and _PERSONAL_WORD.search(part) is None and _LIFE_DATE.search(part) is None
 
 
+_PRONOUNS = frozenset("it that there here he she what who let where this everyone someone".split())
 _CONTRACTION_IN = re.compile(r"\w(?:n't|n’t|'re|'ve|'ll|'m)\b", re.I)
 _EPONYM_AFTER = re.compile(
     r"(?:-[A-Z][a-z]+){0,3}(?:'s|’s|')?\s+(?:hicks\s+)?(?:disease|syndrome|palsy|sign|test|maneuver|manoeuvre|contractions|phenomenon|tumou?r|lymphoma|ulcer|cyst|reflex|score|criteria|scale|node|esophagus|oesophagus|thyroiditis|dementia|neuroma|neuralgia|contracture|fracture|disorder"
     # a named cycle, law or effect, and the charities named after a disease: "the Krebs cycle", "the Ehlers-Danlos Society"
-    r"|cycle|law|effect|society|foundation|association|trust)\b",
+    r"|cycle|law|effect|society|foundation|association|trust"
+    # an insurer or plan: "Delta Dental PPO"
+    r"|dental|vision|ppo|hmo|dhmo)\b",
     re.I,
 )
 _HANDLE = re.compile(r"(?<![\w.+-])@[A-Za-z0-9_.]+[A-Za-z0-9_]")
@@ -1257,8 +1278,10 @@ def _rule_found(text: str, clinical: bool) -> list[tuple[int, int, str, int]]:
         # a listed town yields to a name written the same ("Hampton", "Clinton"); states are dropped
         if " ".join(text[start:end].lower().split()) not in _STATES:
             add(start, end, "LOCATION", 7 if category == "TOWN" else 5)
-    for m in _STREET_NAME.finditer(text) if not clinical else ():
-        add(m.start(1), m.end(1), "LOCATION", 5)  # "the pharmacy on 5th St": a street, even without a number
+    for m in _STREET_NAME.finditer(text) if not clinical and _PERSONAL_WORD.search(text) else ():
+        # "the pharmacy on 5th St replied to my email": a street, even without a number, in a comment about
+        # the writer ("is the clinic on Bridge Rd staying open?" is about the practice)
+        add(m.start(1), m.end(1), "LOCATION", 5)
     for m in _FROM_HERE.finditer(text) if not clinical and "here" in words else ():
         add(m.start(1), m.end(1), "NAME", 6)  # "Tomasz from Gdańsk here": who and where the writer is
         add(m.start(2), m.end(2), "LOCATION", 5)

@@ -617,3 +617,58 @@ def test_job_offers_pen_friends_no_questions_pharmacies_and_discovery_calls_are_
 def test_twelfth_round_rules_keep_personal_comments_held(text: str) -> None:
     result = screen(text, "comment")
     assert result.decision == HOLD and not result.spam
+
+
+# --- thirteenth round: dental, eye and hearing; addiction and recovery; memorials and fundraisers ----
+@pytest.mark.parametrize("text", [
+    "Who do we ask if we want a same-day appointment now?",  # the practice's logistics
+    "Where can I drop off donations for the raffle?",
+    "I'd like to add: the new clinic needs more parking.",  # "add", not ADD
+    "Doctor here (retired). I'd add: get screened for hep C if you ever injected.",
+    "Is that depressing statistic from the article still true?",  # an adjective, not a mood
+    "Mixing alcohol withdrawal with benzos can be dangerous, people should know that.",
+    "The stats on overdose after release from prison are grim.",  # a statistic's topic
+    "Congrats Mrs. Okoro! Volunteer of the Year is well deserved",  # the post's honouree
+    "Welcome Dr. Lindqvist! Is she taking new patients?",
+    "@eye_doc_amy it's not a myth, there's a trial on it",  # a pronoun after a handle
+    "Decriminalisation without treatment is half a policy. Oregon showed that.",  # a whole state
+    "didn't know lazy eye treatment works best before about age 7",  # an age limit, nobody's age
+    "Pharmacists can hand it over without a prescription in most states, just ask.",
+    "Ringing at 8am for an appointment is a lottery.",
+    "Do you take Delta Dental PPO?",  # an insurer
+    "I'm driving 2 hours each way for appointments, glad a closer clinic is coming",  # no street
+])
+def test_thirteenth_round_general_comments_are_published(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.decision == PUBLISH, (result.identifiers, result.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "Hiring front-desk staff!! no experience needed, apply through our Telegram",
+    "Looking for patient recruiters for a sober living home, $400 per referral",
+    "We help clinics rank with local SEO, free audit at rankclinic dot com",
+    "Our rehab has private rooms and equine therapy. Verify your insurance in 2 minutes",
+    "my ebook shows you how to reverse gum disease at home, only $19",
+    "please help my sister's surgery fund, PayPal: helpsister.fund@gmail.com",
+])
+def test_recruiters_seo_rehab_ads_ebooks_and_payment_pleas_are_spam(text: str) -> None:
+    assert screen(text, "comment").decision == REJECT
+
+
+@pytest.mark.parametrize(("text", "crisis"), [
+    ("just wanted to say thanks to this group before I go. it helped for a while", True),
+    ("Thanks for the article! Before I go, one question about statins", False),
+    ("thanks all, before I go to bed one more tip: hydrate", False),
+])
+def test_a_farewell_with_thanks_is_a_crisis(text: str, crisis: bool) -> None:
+    assert screen(text, "comment").crisis is crisis
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("my husband is 3 years sober this week", []),  # a span of time, not an age
+    ("Tamsin!!! so proud of you girl, drinks on me", ["Tamsin"]),  # someone hailed by name
+    ("Shout out to nurse Kelly on 4 West, she was amazing", ["Kelly"]),  # a ward nurse is no author
+    ("my son has ADD and the school won't help", []),
+])
+def test_thirteenth_round_identifiers(text: str, kept: list[str]) -> None:
+    assert [text[i.start : i.end] for i in screen(text, "comment").identifiers] == kept
