@@ -155,7 +155,7 @@ _INFLECTIONS = (("'s", ""), ("s", ""), ("es", ""), ("ies", "y"), ("ied", "y"), (
 # Modern words missing from Webster's Second (1934) that census lists contain.
 _EXTRA_COMMON = """
 weaned wean weaning trached faxed given overnoc
-okay ok email online website blog internet covid vaccine vaccines metformin insulin ozempic
+okay ok email online website blog internet covid vaccine vaccines metformin insulin ozempic hang
 statin statins keto vegan gluten app apps thanks thank hi hello hey wow lol omg
 sunscreen skincare hotline kinder
 """.split()
@@ -471,7 +471,7 @@ _PLACE_WORDS = {"st", "saint", "mt", "mount", "holy", "sacred", "heart", "cross"
 # A place after a movement verb must look like a name: not a clinical or common word.
 _NOT_PLACE = set(
     """
-the a an bed floor home work room unit icu ccu micu sicu csru ed er or ir cath lab ct mri rehab dts withdrawal detox
+the a an bed floor home work room unit icu ccu micu sicu csru ed er or ir cath lab ct mri rehab dts withdrawal detox gum prep std sti hiv ivf sexual fertility methadone suboxone vaccine flu travel american british canadian australian
 hospital floor surgery sleep bed chair toilet bathroom commode dialysis hd radiology echo osh
 morning night him her them me us it this that there here his my our their your today tomorrow
 pcu ew mcu mciu micu ccu sicu nsicu ward floor rle svt hosp be go die all rehab ed er or icu
@@ -540,6 +540,7 @@ _SPEAK = re.compile(r"\b" + by_first_letter(r"(?:spoke|spoken|talked|discussed|m
 _STREET_NAME = re.compile(
     r"\b(?:on|off|at|near|by)\s+((?:\d{1,3}(?:st|nd|rd|th)|[A-Z][a-z]{2,20}(?:\s+[A-Z][a-z]{2,20})?)\s+(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane)\b\.?)"
 )
+_WHERE_I_LIVE = re.compile(r"\b([A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,})?),?\s+(?:where|which\s+is\s+where)\s+(?i:i|we)\s+(?:live|grew\s+up|work)\b")
 # a commenter introducing themselves: "Hi all, Tomasz from Gdańsk here", "Marge in Tulsa here"
 _FROM_HERE = re.compile(
     r"(?:^|[.!?,;:]\s*|\b(?i:hi|hello|hey)\s+)(?!(?i:hi|hello|hey|greetings|love|hugs|regards|cheers|thanks|everyone|all|folks|there|someone|anyone|somebody|anybody|people|lurker|mum|mom|mama|dad|grandma|grandpa|nurse|doctor|doc|pharmacist|teacher|parent)\b)"
@@ -925,8 +926,8 @@ def _places(text: str, present: frozenset[str], shouting: bool) -> list[tuple[in
             if word in _STATE_CODES and not shouting:
                 first -= 1  # "admitted from MD Hospital"
                 continue
-            if low in _NOT_PLACE or low in _STOP_CONTEXT:
-                break
+            if low in _NOT_PLACE or low in _STOP_CONTEXT or low.split("'")[0] in _PRONOUNS:
+                break  # "it's healthcare": a pronoun, not a place
             if word[0].isupper() and not shouting:
                 if (low in _OPENERS or (_is_common(low) and low not in _PLACE_WORDS and found.group()[0].islower())) and _sentence_initial(text, match.start(1) + words[first - 1].start()):
                     break  # capital only because it opens the sentence ("Do hospital sanitizers work?", "Rural healthcare is a joke")
@@ -1061,6 +1062,7 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
             and not (f[2] in ("NAME", "LOCATION") and _CONTRACTION_IN.search(text[f[0] : f[1]]))
             and not (f[2] == "NAME" and text[f[0] : f[1]].lower().replace("\u2019", "'").removesuffix("'s") in _PRONOUNS)  # "it's"
             and not (f[2] == "DATE" and _event_date(text, f[0]))
+            and not (not clinical and f[2] == "DATE" and _rating(text, f[0], f[1]))
             and not (f[2] == "LOCATION" and _DATE_WORD.match(text, f[0]))
         ]
     return _resolve(found)
@@ -1090,6 +1092,16 @@ _EVENT_WORD = re.compile(
 # a date of someone's life or care stays an identifier whatever else the clause says
 _LIFE_DATE = re.compile(rf"\b(?:{_KIN_WORDS}|born|birthday|dob|died|passed|surgery|diagnosed|admitted)\b", re.I)
 _LOGISTICS = re.compile(r"\b(?:fyi|reminder|heads\s+up|open|opens|closed|closing|hours|walk-?in|no\s+appointment)\b", re.I)
+
+
+_RATING = re.compile(r"(?:[0-5](?:\.\d)?/5|(?:10|\d(?:\.\d)?)/10)")
+_DATE_CUE_BEFORE = re.compile(r"\b(?:on|since|from|until|till|by|before|after|date[sd]?|due|starting|effective)\s+$", re.I)
+
+
+def _rating(text: str, start: int, end: int) -> bool:
+    """Whether the "date" at START..END is a score out of 5 or 10 ("5/5. video visit started on time",
+    "billing clarity 1/5"), which a comment gives more often than a date with those numbers."""
+    return _RATING.fullmatch(text[start:end]) is not None and not _DATE_CUE_BEFORE.search(text, max(0, start - 12), start)
 
 
 def _event_date(text: str, position: int) -> bool:
@@ -1282,6 +1294,8 @@ def _rule_found(text: str, clinical: bool) -> list[tuple[int, int, str, int]]:
         # "the pharmacy on 5th St replied to my email": a street, even without a number, in a comment about
         # the writer ("is the clinic on Bridge Rd staying open?" is about the practice)
         add(m.start(1), m.end(1), "LOCATION", 5)
+    for m in _WHERE_I_LIVE.finditer(text) if not clinical and "live" in words else ():
+        add(m.start(1), m.end(1), "LOCATION", 5)  # "places like Wagga where I live"
     for m in _FROM_HERE.finditer(text) if not clinical and "here" in words else ():
         add(m.start(1), m.end(1), "NAME", 6)  # "Tomasz from Gdańsk here": who and where the writer is
         add(m.start(2), m.end(2), "LOCATION", 5)

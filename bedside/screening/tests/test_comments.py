@@ -672,3 +672,58 @@ def test_a_farewell_with_thanks_is_a_crisis(text: str, crisis: bool) -> None:
 ])
 def test_thirteenth_round_identifiers(text: str, kept: list[str]) -> None:
     assert [text[i.start : i.end] for i in screen(text, "comment").identifiers] == kept
+
+
+# --- fourteenth round: sexual health, veterans' health, telehealth reviews ------------------
+@pytest.mark.parametrize("text", [
+    "everyone would be better off if i just wasn't around anymore",
+    "I finished the letters tonight. I know where the key to the gun safe is.",
+    "Thanks for everything over the years. I'm giving away my tools this week, take care of each other.",
+    "So tired. I've written the note already.",
+    "the hotline tab has been open all night. not sure I can get through another one of these nights",
+])
+def test_veiled_farewells_are_crises(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.crisis and result.decision == HOLD
+
+
+def test_an_emergency_inside_what_reads_like_spam_is_held_not_rejected() -> None:
+    result = screen("took a viagra and did poppers an hour ago, now my chest is really tight and I'm sweating, should we call 911", "comment")
+    assert result.urgency == "emergency" and result.decision == HOLD
+
+
+@pytest.mark.parametrize("text", [
+    "Generic tadalafil 90 pills only $29!! No doctor, no questions. WhatsApp orders +1 555 0100 222",
+    "Verified escorts available 24/7 in your city, discreet",
+    "Writing buddy letters for VA claims, 98% approval. Whatsapp +1 555 0177",
+    "Denied again? Flat fee after approval. Text CLAIMS to 555-0143",
+    "You may be owed money from the settlement. Call our law firm, no fee unless we win",
+    "Best medical app ever!!! Download now!!!",
+    "Boost your rating from 2.1 to 4.8 in two weeks, trusted by dentists",
+    "just buy $MEDX token, 100x incoming",
+])
+def test_fourteenth_round_spam(text: str) -> None:
+    assert screen(text, "comment").decision == REJECT
+
+
+@pytest.mark.parametrize("text", [
+    "5/5. the video visit started on time and took ten minutes",  # a score, not a date
+    "scheduling 5/5, messaging 4/5, billing clarity 1/5",
+    "why did I get a survey about my visit before the visit happened",  # logistics
+    "The section on menopause for trans women was new info for me.",
+    "Nurse in a GUM clinic here. Nobody judges, we just want you tested.",
+    "so tired of the culture-war takes on trans teens. it's healthcare.",
+    "Tricare to VA is the worst handoff in American healthcare and I will die on this hill",
+    "@wife_of_a_ranger you're not alone, hang in there",
+])
+def test_fourteenth_round_general_comments_are_published(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.decision == PUBLISH, (result.identifiers, result.reasons)
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("my follow-up is on 4/5 and I'm nervous", ["4/5"]),  # a date after "on" is still a date
+    ("Why is PrEP so hard to get in towns like Dubbo where I live?", ["Dubbo"]),
+])
+def test_fourteenth_round_identifiers(text: str, kept: list[str]) -> None:
+    assert [text[i.start : i.end] for i in screen(text, "comment").identifiers] == kept
