@@ -5,7 +5,7 @@ Ids starting with "ho-" are the held-out part: written last, after the engine's 
 never looked at item by item while tuning — only their totals are printed. The tuning part
 ("dev-") is printed with its errors when `--errors` is given.
 
-Comments: the sets of COMMENT_SETS, data/comments.jsonl (first author) and 31 more by authors
+Comments: the sets of COMMENT_SETS, data/comments.jsonl (first author) and 34 more by authors
 who never saw the patterns (docs/screening.md) — publish/hold/reject decisions and the advice,
 disclosure, identifier and spam flags; "ho-" ids are the held-out parts, which the patterns
 were not tuned on; they are scored with a comment classifier trained here on the tuning parts
@@ -160,6 +160,10 @@ COMMENT_SETS = (
     ("comments_sx.jsonl", "thirtieth author (sexual, LGBTQ+ and men's health)"),
     ("comments_va.jsonl", "thirty-first author (veterans' and military health)"),
     ("comments_tl.jsonl", "thirty-second author (telehealth and patient-portal reviews)"),
+    # fifteenth round
+    ("comments_ot.jsonl", "thirty-third author (orthopaedic FAQs and physical therapy)"),
+    ("comments_tn.jsonl", "thirty-fourth author (teenagers and young adults writing themselves)"),
+    ("comments_bl.jsonl", "thirty-fifth author (a community health center's page, English and Spanish)"),
 )
 COMMENT_FILES = tuple(COMMENT_DIR / name for name, _ in COMMENT_SETS)
 COMMENT_AUTHORS = tuple(author for _, author in COMMENT_SETS)
