@@ -303,6 +303,11 @@ _SPAM = [
     r"|\bmy\s+(?:e-?book|course|program|programme|guide)\s+(?:shows|teaches|reveals)\b|\b(?:paypal|cash\s?app|venmo|zelle)\s*(?::|\$|@|\.me/)|\bsend\s+(?:it\s+|anything\s+)?(?:through|via|on)\s+(?:paypal|cash\s?app|venmo|zelle)\b"
     # (fourteenth round) "No doctor, no questions", "Text CLAIMS to 555-0143", "no fee unless we win", "1-800-LEJEUNE",
     # "Download now!!!", "Boost your rating", "$MEDX token… 100x"
+    # (fifteenth round) paid work with an hourly rate or an application link, brand ambassadors, selling one's
+    # leftover prescription, and the same offers in Spanish ("Trabaja desde casa y gana $500", "cupos limitados")
+    r"|\bhiring\b(?=[^\n]{0,120}?(?:\$\s?\d+\s*/\s*h(?:ou)?r|\bapply\s+(?:at|via|through|here|now)))|\bbrand\s+ambassadors?\b|\blooking\s+for\s+(?:ambassadors|affiliates|influencers|reps)\b"
+    r"|\bselling\s+(?:my\s+)?(?:leftover|extra|spare|unused)\b|\btrabaj[ae]\s+desde\s+(?:casa|tu\s+casa)\b|\bdesde\s+tu\s+casa\b|\bgana\s+(?:\$\s?\d+|dinero|comisiones)|\bmánda(?:me|nos)\s+(?:un\s+)?inbox\b"
+    r"|\bcupos\s+limitados\b|\bllama\s+ya\b|\blimpias\s+y\s+curaciones\b|\bcuraciones\s+espirituales\b|\bpor\s+sesión\b|\bgreen\s+card\s+fast\b|\b100\s?%\s+approval\b|\bse\s+buscan\s+(?:señoras|personas|vendedoras)\b"
     r"|\bno\s+(?:doctor|rx|script)\s*(?:needed|required|,|\.|!)|\btext\s+[A-Z]{3,}\s+to\s+\d[\d-]*|\bno\s+fee\s+unless\s+we\s+win\b|\b1-8\d\d-[A-Z]{4,}\b"
     r"|\bdownload\s+(?:it\s+|the\s+app\s+)?now\b|\bboost\s+your\s+(?:rating|ratings|reviews|ranking)\b|\$[A-Z]{3,}\s+(?:token|coin)\b|\b\d{2,}x\s+(?:incoming|gains?|returns?)\b"
     r"|\b(?:cheap|fast|discreet|reliable|overnight)\b[^.\n]{0,40}\bnever\s+asks?\s+(?:any\s+)?questions\b|\bbook\s+(?:a|your)\s+free\s+(?:\w+\s+)?(?:call|consult\w*|session|assessment|evaluation)\b",
@@ -479,7 +484,7 @@ _PROFESSIONAL_OPENING = re.compile(
     _FLAGS,
 )
 _TOPIC_BEFORE = re.compile(
-    r"\b(?:about|regarding|(?:dissertation|thesis|essay|paper|project|report|novel|book|research|presentation|assignment|homework|course|lecture|talk|class"
+    r"\b(?:about|regarding|difference\s+between|explanation\s+of|comparison\s+of|(?:dissertation|thesis|essay|paper|project|report|novel|book|research|presentation|assignment|homework|course|lecture|talk|class"
     # "the bit on sodium and BP", "a part 2 on sleep apnea": a piece's topic
     r"|bit|part|section|thread|video|post|piece|episode|series|explainer|segment|part\s+(?:\d|two|three)"
     r"|article|blog|column|overview|summary|explanation|guide|infographic|podcast|webinar|review|stats|statistics|data|numbers|figures)\s+(?:on|into|about))\s+(?:the\s+)?(?:(?:[\w-]{1,40}\s+){0,2}[\w-]{1,40},?\s+(?:and|or|vs\.?|&)\s+)?$"
@@ -555,7 +560,8 @@ _CONTEXTUAL_ADVICE = re.compile(
 )
 _PET = re.compile(
     r"(?:my|our|the)\s+(?:(?:old|young|little|senior|elderly|new|rescue|\d+[\s-]*(?:year|yr)[\s-]*old)\s+)?"
-    r"(?:dogs?|cats?|pupp(?:y|ies)|pups?|kitt(?:en|y)s?|pets?|horses?|pony|parrots?|birds?|rabbits?|bunny|hamsters?|guinea\s+pigs?|vets?|veterinarian)\b",
+    r"(?:dogs?|cats?|pupp(?:y|ies)|pups?|kitt(?:en|y)s?|pets?|horses?|pony|parrots?|birds?|rabbits?|bunny|hamsters?|guinea\s+pigs?|vets?|veterinarian|"
+    r"(?:golden\s+|labrador\s+)?retrievers?|labradors?|poodles?|terriers?|spaniels?|beagles?|bulldogs?|doodles?|huskies|husky|dachshunds?|german\s+shepherds?)\b",
     _FLAGS,
 )
 _QUOTED = re.compile(r'"[^"\n]{1,200}"|\u201c[^\u201d\n]{1,200}\u201d')
@@ -566,7 +572,7 @@ _GENERIC = re.compile(r"\b(?:he\s+or\s+she|she\s+or\s+he|his\s+or\s+her|her\s+or
 _LOGISTICS = re.compile(
     r"\b(?:appointments?|appts?|re-?register\w*|register\w*|records?|file|forms?|sign\s+up|parking|park|opening\s+hours|hours|open|closed|portal|log\s*in|password|"
     r"raffle|prizes?|donat\w*|tickets?|volunteer\w*|fundrais\w*|new\s+site|old\s+site|new\s+clinic|same-day|waiting\s+list|"
-    r"surveys?|reminders?|notifications?|newsletter|app|login|code|two-factor|2fa)\b",
+    r"surveys?|reminders?|notifications?|newsletter|app|login|code|two-factor|2fa|school|sports\s+physicals?)\b",
     _FLAGS,
 )
 

@@ -120,6 +120,15 @@ _TARGETS: list[tuple[str, str, str, bool]] = [
     ("suicidal", r"(?:wrote|written|writing|left|finished)\s+(?:the|my|all\s+the|some|goodbye)\s+(?:letters|notes?)\b(?!\s+(?:for|to|about|on)\s+(?:school|work|the\s+(?:teacher|school|doctor|insurance|court|va|claim)))|(?:where|how\s+to\s+get\s+to)\s+(?:the\s+)?(?:key\s+to\s+the\s+)?gun(?:\s+safe)?\s+is|(?:key|combination|code)\s+to\s+(?:the|my|his)\s+gun\s+safe", EMERGENCY, True),
     ("suicidal", r"giv(?:e|ing)\s+away\s+(?:all\s+)?my\s+(?:stuff|things|gear|belongings|possessions|guns?|pets?|dog|cat|tools)\b(?=[^\n]{0,200}?\b(?:take\s+care\s+of\s+(?:each\s+other|yourselves|everyone|my)|goodbye|thanks\s+for\s+everything|won'?t\s+(?:be\s+)?need(?:ing)?\s+(?:it|them)|won'?t\s+be\s+(?:around|here)))|(?:thanks?|thank\s+you)\s+for\s+(?:everything|the\s+(?:good\s+|great\s+)?(?:posts|years|memories))[^\n]{0,120}?giv(?:e|ing)\s+away\s+(?:all\s+)?my\s+(?:stuff|things|gear|belongings|possessions|guns?)\b", EMERGENCY, True),
     ("suicidal", r"(?:not\s+sure|don'?t\s+know\s+if|doubt)\s+i\s+can\s+(?:make\s+it|get)\s+through\s+(?:another|one\s+more)\s+(?:one\s+of\s+these\s+)?(?:night|day|week)s?\b", EMERGENCY, True),
+    # in Spanish, which many US practices' patients write: "a veces pienso en acabar con todo", "ya no le
+    # encuentro sentido a nada", "quiero morirme", "quitarme la vida"
+    ("suicidal", r"acabar\s+con\s+todo|quitarme\s+la\s+vida|(?:quiero|quisiera|deseo)\s+morir(?:me)?|no\s+quiero\s+(?:seguir\s+)?vivir|ya\s+no\s+(?:le\s+)?(?:encuentro|veo|tiene)\s+sentido|matarme|mejor\s+(?:estarían|estarian|estarán|estaran)\s+sin\s+m[ií]", EMERGENCY, True),
+    ("self_harm", r"se\s+corta\b|me\s+corto\b|cortarme|cortándose|cortandose|se\s+hace\s+daño|me\s+hago\s+daño|lastimarme", EMERGENCY, True),
+    ("breathing", r"no\s+puede\s+respirar|no\s+puedo\s+respirar|no\s+respira\b|se\s+está\s+ahogando|labios\s+morados", EMERGENCY, False),
+    ("chest_pain", r"dolor\s+(?:fuerte\s+)?(?:de|en\s+el)\s+pecho", EMERGENCY, False),
+    ("unconscious", r"se\s+desmay[óo]|no\s+(?:despierta|reacciona|responde)\b|inconsciente", EMERGENCY, False),
+    # "i keep thinking about not waking up and it doesnt even scare me anymore"
+    ("suicidal", r"(?:thinking|think|thought|thoughts)\s+(?:a\s+lot\s+)?(?:about|of)\s+(?:just\s+)?(?:not\s+waking\s+up|never\s+waking\s+up|not\s+being\s+(?:here|alive|around)|disappearing\s+forever|dying|being\s+dead)", EMERGENCY, True),
     # a farewell with thanks: "just wanted to say thanks to this page before I go. it helped for a while"
     ("suicidal", r"(?:thanks?|thank\s+you|grateful|goodbye|bye|love\s+you\s+all)\b[^.!?\n]{0,80}?\bbefore\s+i\s+go(?=\s*(?:[.!]|$|,?\s+(?:it|this|you|everyone|all)\b))", EMERGENCY, True),
     # veiled: "I've been looking up bridges", "I keep looking at the bridge on the school run",
@@ -355,7 +364,7 @@ def screen(text: str, kind: str = "message", *, public_names: Collection[str] = 
         result.decision = decide(result)
         return result
     if result.urgency != ROUTINE and (
-        all(_TOPIC_NOUN.match(text, r.end) or _TOPIC_OF.search(text, max(0, r.start - 40), r.start) for r in result.reasons)
+        all(_TOPIC_NOUN.match(text, r.end) or _TOPIC_OF.search(text, max(0, r.start - 40), r.start) or _score_not_pain(text, r) for r in result.reasons)
         or (not _about_someone(text) and _asks_in_general(text, result.reasons))
     ):
         _general_topic(result)
@@ -400,6 +409,8 @@ _GENERAL_CUE = re.compile(
     r"(?:can|do|does)\s+(?:kids|children|babies|toddlers|teens|teenagers|adults|men|women|older\s+people|vaccinated\s+people|anyone|anybody)\s+(?:still\s+|also\s+|even\s+)?(?:get|have|catch|develop)|(?:anyone|anybody)\s+can\s+(?:get|have|catch|develop)|"
     # "every rash is meningitis at 2am", "any new lump on a testicle = see a doctor": any case, in general
     r"(?:every|any)\s+(?:new\s+|single\s+|little\s+)?[\w-]{1,40}(?:\s+(?:on|in|of)\s+(?:a|an|the|your)\s+[\w-]{1,40})?\s+(?:=\s*[\w-]+|is|means|looks|feels|needs)|"
+    # "meningitis spreads fast in tight quarters", "you can't die from a panic attack right? asking generally"
+    r"spreads?\s+(?:fast|quickly|easily|through|in)|you\s+can'?t\s+(?:die|get|catch)|asking\s+(?:generally|in\s+general|for\s+general)|generally\s+speaking|"
     # "alcohol withdrawal + benzos can be dangerous": a risk, in general
     r"can\s+be\s+(?:very\s+|really\s+)?(?:dangerous|deadly|fatal|serious|life-threatening)|"
     # a public-service line to readers: "please don't drive yourself in with chest pain", "never ignore…"
@@ -416,12 +427,21 @@ _GENERAL_CUE = re.compile(
 # alerts at our hospital", "the pharmacist UTI prescribing pilot", "stroke awareness month"
 _TOPIC_NOUN = re.compile(
     r"(?:\s+|-)(?:alerts?|alarms?|prescribing|pilots?|programs?|programmes?|polic(?:y|ies)|guidelines?|protocols?|bundles?|"
-    r"screening\s+tools?|awareness|research|rates?|statistics|stats|deaths|mortality|training|drills?|simulations?|"
+    r"screening\s+tools?|awareness|research|rates?|statistics|stats|deaths|mortality|training|drills?|simulations?|prevention|prophylaxis|"
     r"outbreaks?|epidemic|pandemic|charit(?:y|ies)|foundation|society|month|campaign|documentary|podcast)\b",
     re.I,
 )
 # ...and one after a statistic or a study: "the stats on overdose after release from jail"
 _TOPIC_OF = re.compile(r"\b(?:stats|statistics|rates?|data|numbers|figures|research|studies|study|trends?)\s+(?:on|of|about|for)\s+(?:the\s+)?$", re.I)
+_PAIN_WORD = re.compile(r"\b(?:pain\w*|hurt\w*|ache\w*|aching|sore|agony|cramp\w*|throb\w*)\b", re.I)
+
+
+def _score_not_pain(text: str, reason: Reason) -> bool:
+    """Whether a "moderate pain" finding is only a score out of ten in a comment that names no pain
+    ("10/10 no notes", a review)."""
+    return reason.label == "moderate_pain" and "/" in text[reason.start : reason.end] and not _PAIN_WORD.search(text)
+
+
 _NEVER_GENERAL = frozenset({"suicidal", "self_harm", "homicidal"})
 
 
@@ -495,7 +515,7 @@ def _tells_of_care(text: str) -> bool:
     return bool((_FIRST_PERSON.search(text) and _CARE.search(text)) or _CLOSE.search(text))
 
 
-_TITLED = re.compile(r"\b(?:dr|doctor)\.?\s*$", re.I)
+_TITLED = re.compile(r"\b(?:dr|doctor|dra|doctora)\.?\s*$", re.I)
 # someone the post honours, congratulated by title: "Congrats Mrs. Pruitt!", "Welcome Nurse Adeyemi"
 _HONOURED = re.compile(
     r"\b(?:congrats|congratulations|welcome|happy\s+retirement|enjoy)\W+(?:\w+\W+){0,5}?(?:dr|doctor|nurse|mrs|mr|ms|prof|professor)\.?\s*$", re.I
@@ -503,7 +523,7 @@ _HONOURED = re.compile(
 _VOCATIVE = re.compile(
     r"(?:\b(?:thanks?|thank\s+you|thx|ty|great|nice|good|excellent|wonderful|brilliant|helpful|love|loved|hi|hello|"
     r"hey|dear|bravo|kudos|done|agree|agreed|cheers|sir|madam|petition\s+for|shout\s*-?out\s+to|more\s+from|"
-    r"congrats|congratulations|welcome|enjoy|happy\s+retirement)\W+(?:\w+\W+){0,5}?|@)\s*(?:dr|doctor)\.?\s*$",
+    r"congrats|congratulations|welcome|enjoy|happy\s+retirement|informative|useful|interesting|amazing|awesome|fantastic|gracias)\W+(?:\w+\W+){0,5}?|@)\s*(?:dr|doctor|dra|doctora)\.?\s*$",
     re.I,
 )
 _WORK = r"(?:article|articles|post|posts|piece|video|videos|series|blog|work|writing|explanation|advice\s+column|column|columns|talk|talks|slides|lecture|webinar|podcast|book|channel|newsletter)"

@@ -127,9 +127,10 @@ def _common_words() -> frozenset[str]:
 
 
 def _is_common(low: str) -> bool:
-    """Whether LOW (lower case) is an English word, also inflected ("lines", "weaning", "began")."""
+    """Whether LOW (lower case) is an English word, also inflected ("lines", "weaning", "began"), or one of
+    the commonest Spanish words."""
     common = _common_words()
-    if low in common or low in _IRREGULAR:
+    if low in common or low in _IRREGULAR or low in _SPANISH_COMMON:
         return True
     for suffix, replacement in _INFLECTIONS:
         if low.endswith(suffix) and len(low) - len(suffix) >= 3 and low[: len(low) - len(suffix)] + replacement in common:
@@ -159,6 +160,29 @@ okay ok email online website blog internet covid vaccine vaccines metformin insu
 statin statins keto vegan gluten app apps thanks thank hi hello hey wow lol omg
 sunscreen skincare hotline kinder
 """.split()
+
+# The commonest Spanish words, for comments from Spanish-speaking families on US practices' pages ("Muy
+# buena la feria de salud del sábado", "no sean machos"): in Census name lists ("Del", "Una", "Sean",
+# "Dulce") but no names there. No small, maintained Spanish lexicon is among the dependencies, and a
+# frequency list is all this needs; a capitalised name after a title or a relation still counts.
+_SPANISH_COMMON = frozenset("""
+a al algo alguien algún alguna algunas alguno algunos allá allí ante antes aquí así aun aún bien bueno buena buenos buenas
+cada casa casi como cómo con contra cual cuál cuando cuándo cuanto cuánto de del desde donde dónde dos el él ella ellas
+ellos en entre era eran eres es esa esas ese eso esos esta está están estas este esto estos estoy fue fueron gracias
+gran grande gusta hace hacer hasta hay hombre hombres hoy la las le les lo los mal mamá más me mejor menos mi mis mucha
+muchas mucho muchos muy nada nadie ni no nomas nomás nos nosotros nuestra nuestro o ojo otra otro otros para pero poco
+por porque pues que qué quien quién se sea sean ser si sí siempre sin sobre son su sus también tan tanto te tenemos
+tengo tiene tienen todo todos toda todas tu tú un una uno unos unas usted ustedes va vamos van ver vez y ya yo
+dulce salud señoras señores niños niñas hijos hijas abuelos mujeres doctoras doctores clínica cita citas vacuna vacunas
+machos confidenciales abogados abogado ayuda feria clases clase idea día días noche favor dinero trabajo
+""".split())
+
+_SPANISH_FUNCTION = frozenset("de del la las el los que en un una por para con muy es está están y pero porque mi mis su sus".split()) - {"a"}
+
+
+def _spanish(text: str) -> bool:
+    """Whether TEXT is written (partly) in Spanish: two or more of its commonest words."""
+    return len(set(_LOWER_WORD.findall(text.lower())) & _SPANISH_FUNCTION) >= 2
 
 # --- patterns ------------------------------------------------------------------------------
 _MONTHS = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
@@ -471,7 +495,7 @@ _PLACE_WORDS = {"st", "saint", "mt", "mount", "holy", "sacred", "heart", "cross"
 # A place after a movement verb must look like a name: not a clinical or common word.
 _NOT_PLACE = set(
     """
-the a an bed floor home work room unit icu ccu micu sicu csru ed er or ir cath lab ct mri rehab dts withdrawal detox gum prep std sti hiv ivf sexual fertility methadone suboxone vaccine flu travel american british canadian australian
+the a an bed floor home work room unit icu ccu micu sicu csru ed er or ir cath lab ct mri rehab dts withdrawal detox gum prep std sti hiv ivf sexual fertility methadone suboxone vaccine flu travel american british canadian australian pt surgeon
 hospital floor surgery sleep bed chair toilet bathroom commode dialysis hd radiology echo osh
 morning night him her them me us it this that there here his my our their your today tomorrow
 pcu ew mcu mciu micu ccu sicu nsicu ward floor rle svt hosp be go die all rehab ed er or icu
@@ -479,10 +503,11 @@ cath ct ir pacu stepdown tele telemetry baseline normal angio arf commode prev p
 """.split()
 )
 
-_TITLE = r"(?:dr|drs|doctor|docter|mr|mrs|ms|miss|mister|prof|professor)"
+_TITLE = r"(?:dr|drs|doctor|docter|mr|mrs|ms|miss|mister|prof|professor|sra|srta|dra|doctora|señora|señor)"
 _SOFT_TITLE = r"(?:nurse|np|pa|rn|md|attending|resident|fellow|intern|coach|pastor|rev|reverend|father|sister|chaplain|rabbi|deacon|imam|screener|liaison)"
 _RELATION = r"(?:pcp|pmd|son|sons|daughter|daughters|dtr|dau|wife|wifey|husband|hubby|hus|spouse|partner|boyfriend|girlfriend|fiance|fiancee|sister|sisters|brother|brothers|mother|father|mom|dad|mum|aunt|uncle|niece|nephew|cousin|grandson|granddaughter|grandaughter|grandmother|grandfather|grandma|grandpa|friend|neighbor|neighbour|proxy|hcp|guardian|sil|dil|stepson|stepdaughter|kid|child|baby|boss|coworker|colleague)"
-_NAME_TOKEN = r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Z]"
+# letters of any script: "Ramírez", "Zoë", "Müller" are whole names, not "Ram" and a leftover "írez"
+_NAME_TOKEN = r"[^\W\d_](?:[^\W\d_]|['-])*[^\W\d_]|[A-Z]"
 _SOFT_TITLE_NAME = re.compile(rf"\b{_SOFT_TITLE}\b\.?\s*[,:]?\s*((?:{_NAME_TOKEN})(?:\s+(?:{_NAME_TOKEN}))?)", re.I)
 _TITLE_NAME = re.compile(
     rf"\b{by_first_letter(_TITLE)}\b\.?\s*,?\s*((?:{_NAME_TOKEN})(?:\s+(?:[A-Z]\.?\s+)?(?:{_NAME_TOKEN}))?)",
@@ -540,6 +565,9 @@ _SPEAK = re.compile(r"\b" + by_first_letter(r"(?:spoke|spoken|talked|discussed|m
 _STREET_NAME = re.compile(
     r"\b(?:on|off|at|near|by)\s+((?:\d{1,3}(?:st|nd|rd|th)|[A-Z][a-z]{2,20}(?:\s+[A-Z][a-z]{2,20})?)\s+(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane)\b\.?)"
 )
+_SPANISH_AGE = re.compile(r"\b(?:de|tiene|tengo|tenía|tenia|cumplió|cumple|cumplí)\s+(\d{1,3})\s+años\b|\b(?:hij[oa]|niñ[oa]|niet[oa]|sobrin[oa]|herman[oa]|bebé)\s+de\s+(\d{1,2})\b(?!\s*(?:de|mg|kg|libras|semanas|meses|días))", re.I)
+_SCHOOL = re.compile(r"\b((?:St\.?\s+)?[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,})?\s+(?:High|Middle|Elementary|Junior\s+High|Prep|Academy)(?:\s+School)?)\b")
+_SCHOOL_WORDS = frozenset({"high", "middle", "elementary", "prep", "academy"})
 _WHERE_I_LIVE = re.compile(r"\b([A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,})?),?\s+(?:where|which\s+is\s+where)\s+(?i:i|we)\s+(?:live|grew\s+up|work)\b")
 # a commenter introducing themselves: "Hi all, Tomasz from Gdańsk here", "Marge in Tulsa here"
 _FROM_HERE = re.compile(
@@ -548,7 +576,7 @@ _FROM_HERE = re.compile(
 )
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'-]+)\s*$")
 _INITIAL_NAME = re.compile(r"(?<![\w.'/&+-])([A-Z])\.\s?([A-Z][A-Za-z'-]{2,})\b")
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]")
+_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|')*[^\W\d_]|[^\W\d_]")
 
 
 def _valid_date(match: re.Match[str]) -> bool:
@@ -742,7 +770,7 @@ def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int
         # ordinary mixed-case text ("my doctor always says") need the weaker, list-based test
         title = match.group().split()[0].rstrip(".,").lower()
         word = match.group(1)
-        weak = title in ("doctor", "docter", "ms")
+        weak = title in ("doctor", "docter", "ms", "miss", "doctora", "señora", "señor")  # "do i need to miss school"
         if title in ("mr", "ms") and (_VALVE_BEFORE.search(text, max(0, match.start() - 12), match.start()) or text[match.start(1) - 2 : match.start(1)] == ", "):
             continue  # "3+MR, WEANED", "mod MR. Given": mitral regurgitation, not a title
         add_group(match, strength=1 if weak else 2)
@@ -813,6 +841,8 @@ def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int
             spans.append((match.start(1), match.end(2)))
     if not (seeds or present & firsts or present & lasts):
         return _extend_names(text, spans)
+    # in a Spanish sentence a lower-case word is a Spanish word ("la charla del martes"), not a name
+    spanish = _spanish(text)
     tokens = list(_TOKEN.finditer(text))
     popular = _popular_firsts()
     for index, token in enumerate(tokens):
@@ -841,6 +871,8 @@ def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int
                 spans.append((token.start(), token.end()))
                 spans.append((nxt.start(), nxt.end()))
                 continue
+        if spanish and word.islower():
+            continue
         if low in seeds or low in lasts:
             spans.append((token.start(), token_end))
         elif low in firsts:
@@ -1042,6 +1074,8 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
                 continue  # the gold standard's ages are over 89 only
             if category == "DATE" and not clinical and _BARE_DATE.fullmatch(span.strip()):
                 continue  # a year, decade, month or weekday alone identifies nobody (see above)
+            if category in ("NAME", "LOCATION") and not clinical and span.islower() and _spanish(text):
+                continue  # "la charla del martes": Spanish words, as for the rules (_names)
             if category == "LOCATION" and not clinical and " ".join(span.lower().split()) in _STATES:
                 continue  # a whole state identifies nobody in a comment ("Oregon kind of showed that"), as for the rules
             if category == "NAME":
@@ -1294,6 +1328,11 @@ def _rule_found(text: str, clinical: bool) -> list[tuple[int, int, str, int]]:
         # "the pharmacy on 5th St replied to my email": a street, even without a number, in a comment about
         # the writer ("is the clinic on Bridge Rd staying open?" is about the practice)
         add(m.start(1), m.end(1), "LOCATION", 5)
+    for m in _SPANISH_AGE.finditer(text) if not clinical and digits and _spanish(text) else ():
+        group = m.lastindex or 1
+        add(m.start(group), m.end(group), "AGE", 3)  # "mi hijo de 5 años", "tengo 62 años", "mi hija de 13"
+    for m in _SCHOOL.finditer(text) if not clinical and words & _SCHOOL_WORDS else ():
+        add(m.start(1), m.end(1), "LOCATION", 5)  # "my daughter goes to Alisal High": a school
     for m in _WHERE_I_LIVE.finditer(text) if not clinical and "live" in words else ():
         add(m.start(1), m.end(1), "LOCATION", 5)  # "places like Wagga where I live"
     for m in _FROM_HERE.finditer(text) if not clinical and "here" in words else ():

@@ -727,3 +727,60 @@ def test_fourteenth_round_general_comments_are_published(text: str) -> None:
 ])
 def test_fourteenth_round_identifiers(text: str, kept: list[str]) -> None:
     assert [text[i.start : i.end] for i in screen(text, "comment").identifiers] == kept
+
+
+# --- fifteenth round: orthopaedics, teenagers, English and Spanish --------------------------
+@pytest.mark.parametrize("text", [
+    "Muy buena la charla del martes, gracias a todas las promotoras",  # Spanish words are no names
+    "no sean machos, usen casco en la obra",
+    "Los datos de los pacientes son confidenciales?",
+    "Very informative article Dr. Ibarra, gracias",  # the author credited
+    "DVT prevention deserves its own section.",  # a programme, not a clot
+    "How do you pick a good PT clinic?",
+    "the clearest explanation of the difference between a meniscus tear and arthritis so far",
+    "as an RA in a dorm: get your vaccines, meningitis spreads fast in tight quarters",
+    "10/10 no notes",  # a score, not pain
+    "you can't die from a panic attack right? asking generally",
+    "do i need to miss school for a sports physical?",  # "miss" here is no title
+    "The Surgeon General has a whole advisory on teens and social media.",
+])
+def test_fifteenth_round_general_comments_are_published(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.decision == PUBLISH, (result.identifiers, result.reasons)
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Hola Sra. Ramírez, ya le dejamos un mensaje de voz", ["Ramírez"]),  # whole, accents and all
+    ("my friend Zoë Müller had her gallbladder out", ["Zoë", "Müller"]),
+    ("Mi hija de 7 años tiene asma", ["7"]),
+    ("My son goes to Alisal High and needs the sports form", ["Alisal High"]),
+])
+def test_names_in_any_script_spanish_ages_and_schools(text: str, kept: list[str]) -> None:
+    assert [text[i.start : i.end] for i in screen(text, "comment").identifiers] == kept
+
+
+@pytest.mark.parametrize("text", [
+    "a veces pienso en acabar con todo",
+    "ya no le encuentro sentido a nada",
+    "mi hija de 13 se corta los brazos, qué hago",  # self-harm, in Spanish
+    "i keep thinking about not waking up and it doesn't scare me anymore",
+])
+def test_fifteenth_round_crises(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.crisis and result.decision == HOLD
+
+
+def test_spanish_emergency_is_held_with_guidance() -> None:
+    result = screen("mi esposo no puede respirar, qué hago", "comment")
+    assert result.urgency == "emergency" and result.decision == HOLD
+
+
+@pytest.mark.parametrize("text", [
+    "hiring remote physical therapists, $90/hr, apply at ptgigs dot com",
+    "love your vibe! we're looking for brand ambassadors, DM us",
+    "selling my leftover accutane, dm me",
+    "Trabaja desde casa y gana $500 diarios, mándame inbox",
+    "Seguro médico barato, cupos limitados, llama ya",
+])
+def test_fifteenth_round_spam(text: str) -> None:
+    assert screen(text, "comment").decision == REJECT
