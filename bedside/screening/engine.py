@@ -32,6 +32,7 @@ import bisect
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bedside.screening import disclosure, identifiers, personal
 from bedside.screening.disclosure import signals
@@ -439,7 +440,12 @@ _PAIN_WORD = re.compile(r"\b(?:pain\w*|hurt\w*|ache\w*|aching|sore|agony|cramp\w
 def _score_not_pain(text: str, reason: Reason) -> bool:
     """Whether a "moderate pain" finding is only a score out of ten in a comment that names no pain
     ("10/10 no notes", a review)."""
-    return reason.label == "moderate_pain" and "/" in text[reason.start : reason.end] and not _PAIN_WORD.search(text)
+    return reason.label == "moderate_pain" and "/" in text[reason.start : reason.end] and not _names_pain(text)
+
+
+@lru_cache(maxsize=4)
+def _names_pain(text: str) -> bool:
+    return _PAIN_WORD.search(text) is not None
 
 
 _NEVER_GENERAL = frozenset({"suicidal", "self_harm", "homicidal"})

@@ -127,10 +127,9 @@ def _common_words() -> frozenset[str]:
 
 
 def _is_common(low: str) -> bool:
-    """Whether LOW (lower case) is an English word, also inflected ("lines", "weaning", "began"), or one of
-    the commonest Spanish words."""
+    """Whether LOW (lower case) is an English word, also inflected ("lines", "weaning", "began")."""
     common = _common_words()
-    if low in common or low in _IRREGULAR or low in _SPANISH_COMMON:
+    if low in common or low in _IRREGULAR:
         return True
     for suffix, replacement in _INFLECTIONS:
         if low.endswith(suffix) and len(low) - len(suffix) >= 3 and low[: len(low) - len(suffix)] + replacement in common:
@@ -163,8 +162,9 @@ sunscreen skincare hotline kinder
 
 # The commonest Spanish words, for comments from Spanish-speaking families on US practices' pages ("Muy
 # buena la feria de salud del sábado", "no sean machos"): in Census name lists ("Del", "Una", "Sean",
-# "Dulce") but no names there. No small, maintained Spanish lexicon is among the dependencies, and a
-# frequency list is all this needs; a capitalised name after a title or a relation still counts.
+# "Dulce") but no names in a Spanish sentence (`_spanish`). No small, maintained Spanish lexicon is among
+# the dependencies, and a frequency list is all this needs. They are not English "common words" (that
+# would change the identifier model's features and miss "Sean" or "Del" in English notes).
 _SPANISH_COMMON = frozenset("""
 a al algo alguien algún alguna algunas alguno algunos allá allí ante antes aquí así aun aún bien bueno buena buenos buenas
 cada casa casi como cómo con contra cual cuál cuando cuándo cuanto cuánto de del desde donde dónde dos el él ella ellas
@@ -178,6 +178,11 @@ machos confidenciales abogados abogado ayuda feria clases clase idea día días 
 """.split())
 
 _SPANISH_FUNCTION = frozenset("de del la las el los que en un una por para con muy es está están y pero porque mi mis su sus".split()) - {"a"}
+
+
+def _spanish_words(span: str) -> bool:
+    """Whether SPAN is lower case or made of the commonest Spanish words only."""
+    return span.islower() or all(w.lower() in _SPANISH_COMMON for w in _TOKEN.findall(span))
 
 
 def _spanish(text: str) -> bool:
@@ -298,7 +303,17 @@ _PERSONAL_WORD = re.compile(r"\b(?:i|i'?m|im|i'?ve|me|my|mine|myself|we|our|us|h
 
 def _clause_at(text: str, position: int) -> re.Match[str] | None:
     """The clause of TEXT (up to . ? ! or a line end) that holds POSITION."""
-    return next((c for c in _CLAUSE.finditer(text) if c.start() <= position < c.end()), None)
+    clauses, starts = _clauses(text)
+    index = bisect.bisect_right(starts, position) - 1
+    return clauses[index] if index >= 0 and position < clauses[index].end() else None
+
+
+@lru_cache(maxsize=4)
+def _clauses(text: str) -> tuple[list[re.Match[str]], list[int]]:
+    """TEXT's clauses and their starts, once per text: a 20,000-character comment with thousands of
+    dates or ages would otherwise re-split the text for each (quadratic)."""
+    clauses = list(_CLAUSE.finditer(text))
+    return clauses, [c.start() for c in clauses]
 
 
 _AGE_LIMIT = re.compile(r"\b(?:before|by|after|until|till|under|over|from|past|around|about)\s+(?:about\s+|around\s+)?(?:the\s+)?age\s+(?:of\s+)?\d", re.I)
@@ -310,11 +325,19 @@ def _generic_age(text: str, position: int) -> bool:
     clause = _clause_at(text, position)
     if clause is None:
         return False
-    part = clause.group().replace("\u2019", "'")
-    if _PERSONAL_WORD.search(part) is not None:
+    personal, generic = _clause_words(text, clause.start(), clause.end())
+    if personal:
         return False
     # "amblyopia treatment works best before about age 7": an age limit, nobody's age
-    return _GENERIC_WORD.search(part) is not None or _AGE_LIMIT.search(text, max(0, position - 30), position + 12) is not None
+    return generic or _AGE_LIMIT.search(text, max(0, position - 30), position + 12) is not None
+
+
+@lru_cache(maxsize=256)
+def _clause_words(text: str, start: int, end: int) -> tuple[bool, bool]:
+    """Whether the clause START..END of TEXT names the writer or someone near (I, my, he…) and whether it
+    speaks of people in general ("kids", "most"); once per clause, however many ages it holds."""
+    part = text[start:end].replace("\u2019", "'")
+    return _PERSONAL_WORD.search(part) is not None, _GENERIC_WORD.search(part) is not None
 
 
 def _comment_ages(text: str) -> list[tuple[int, int]]:
@@ -432,7 +455,7 @@ def _load_places(files: tuple[str, ...]) -> _Places:
         name, population = line.rsplit("\t", 1)
         if int(population) < _PLACE_MIN_POPULATION:
             continue
-        words = tuple(w.lower() for w in _TOKEN.findall(name))
+        words = tuple(w.lower() for w in _ASCII_TOKEN.findall(name))
         if len(words) == 1:
             low = words[0]
             if len(low) > 3 and low not in _STOP and low not in _DENY and low not in _NOT_PLACE:
@@ -495,7 +518,7 @@ _PLACE_WORDS = {"st", "saint", "mt", "mount", "holy", "sacred", "heart", "cross"
 # A place after a movement verb must look like a name: not a clinical or common word.
 _NOT_PLACE = set(
     """
-the a an bed floor home work room unit icu ccu micu sicu csru ed er or ir cath lab ct mri rehab dts withdrawal detox gum prep std sti hiv ivf sexual fertility methadone suboxone vaccine flu travel american british canadian australian pt surgeon
+the a an bed floor home work room unit icu ccu micu sicu csru ed er or ir cath lab ct mri rehab dts withdrawal detox gum prep std sti hiv ivf sexual fertility methadone suboxone vaccine flu travel american british canadian australian pt
 hospital floor surgery sleep bed chair toilet bathroom commode dialysis hd radiology echo osh
 morning night him her them me us it this that there here his my our their your today tomorrow
 pcu ew mcu mciu micu ccu sicu nsicu ward floor rle svt hosp be go die all rehab ed er or icu
@@ -566,6 +589,9 @@ _STREET_NAME = re.compile(
     r"\b(?:on|off|at|near|by)\s+((?:\d{1,3}(?:st|nd|rd|th)|[A-Z][a-z]{2,20}(?:\s+[A-Z][a-z]{2,20})?)\s+(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane)\b\.?)"
 )
 _SPANISH_AGE = re.compile(r"\b(?:de|tiene|tengo|tenía|tenia|cumplió|cumple|cumplí)\s+(\d{1,3})\s+años\b|\b(?:hij[oa]|niñ[oa]|niet[oa]|sobrin[oa]|herman[oa]|bebé)\s+de\s+(\d{1,2})\b(?!\s*(?:de|mg|kg|libras|semanas|meses|días))", re.I)
+# words that end a place read backwards from an institution word ("the Surgeon General"), kept out of
+# _NOT_PLACE, which also filters the place lists the identifier model reads
+_NOT_BEFORE_INSTITUTION = frozenset({"surgeon"})
 _SCHOOL = re.compile(r"\b((?:St\.?\s+)?[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,})?\s+(?:High|Middle|Elementary|Junior\s+High|Prep|Academy)(?:\s+School)?)\b")
 _SCHOOL_WORDS = frozenset({"high", "middle", "elementary", "prep", "academy"})
 _WHERE_I_LIVE = re.compile(r"\b([A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,})?),?\s+(?:where|which\s+is\s+where)\s+(?i:i|we)\s+(?:live|grew\s+up|work)\b")
@@ -577,6 +603,9 @@ _FROM_HERE = re.compile(
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'-]+)\s*$")
 _INITIAL_NAME = re.compile(r"(?<![\w.'/&+-])([A-Z])\.\s?([A-Z][A-Za-z'-]{2,})\b")
 _TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|')*[^\W\d_]|[^\W\d_]")
+# the place lists are read with the ASCII tokens the identifier model's features were trained on
+# ("Cañon City" gives "ca" and "on"): changing them would change the shipped model's features
+_ASCII_TOKEN = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]")
 
 
 def _valid_date(match: re.Match[str]) -> bool:
@@ -741,7 +770,7 @@ _LOWER = re.compile(r"[a-z]")
 _VALVE_BEFORE = re.compile(r"(?:[\d+]|\b(?:trace|trivial|mild|mod|moderate|severe|sev|significant|new|worsening|ai|ar|as|tr|pr)[ -]?)\s*$", re.I)
 
 
-def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int, int]]:
+def _names(text: str, present: frozenset[str], shouting: bool, *, clinical: bool = False) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     seeds: set[str] = set()
     lowered = text.lower()
@@ -842,7 +871,7 @@ def _names(text: str, present: frozenset[str], shouting: bool) -> list[tuple[int
     if not (seeds or present & firsts or present & lasts):
         return _extend_names(text, spans)
     # in a Spanish sentence a lower-case word is a Spanish word ("la charla del martes"), not a name
-    spanish = _spanish(text)
+    spanish = not clinical and _spanish(text)
     tokens = list(_TOKEN.finditer(text))
     popular = _popular_firsts()
     for index, token in enumerate(tokens):
@@ -958,7 +987,7 @@ def _places(text: str, present: frozenset[str], shouting: bool) -> list[tuple[in
             if word in _STATE_CODES and not shouting:
                 first -= 1  # "admitted from MD Hospital"
                 continue
-            if low in _NOT_PLACE or low in _STOP_CONTEXT or low.split("'")[0] in _PRONOUNS:
+            if low in _NOT_PLACE or low in _NOT_BEFORE_INSTITUTION or low in _STOP_CONTEXT or low.split("'")[0] in _PRONOUNS:
                 break  # "it's healthcare": a pronoun, not a place
             if word[0].isupper() and not shouting:
                 if (low in _OPENERS or (_is_common(low) and low not in _PLACE_WORDS and found.group()[0].islower())) and _sentence_initial(text, match.start(1) + words[first - 1].start()):
@@ -1065,6 +1094,7 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
     if not text:
         return []
     found = _rule_found(text, clinical)
+    spanish = not clinical and _spanish(text)
     if model:
         for start, end, category in ner.predict(text):
             span = text[start:end]
@@ -1074,8 +1104,6 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
                 continue  # the gold standard's ages are over 89 only
             if category == "DATE" and not clinical and _BARE_DATE.fullmatch(span.strip()):
                 continue  # a year, decade, month or weekday alone identifies nobody (see above)
-            if category in ("NAME", "LOCATION") and not clinical and span.islower() and _spanish(text):
-                continue  # "la charla del martes": Spanish words, as for the rules (_names)
             if category == "LOCATION" and not clinical and " ".join(span.lower().split()) in _STATES:
                 continue  # a whole state identifies nobody in a comment ("Oregon kind of showed that"), as for the rules
             if category == "NAME":
@@ -1097,6 +1125,9 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
             and not (f[2] == "NAME" and text[f[0] : f[1]].lower().replace("\u2019", "'").removesuffix("'s") in _PRONOUNS)  # "it's"
             and not (f[2] == "DATE" and _event_date(text, f[0]))
             and not (not clinical and f[2] == "DATE" and _rating(text, f[0], f[1]))
+            # in a Spanish sentence, lower-case words and the commonest Spanish words are no names or places
+            # ("Muy buena la charla del martes"), for the rules and the model alike
+            and not (not clinical and f[2] in ("NAME", "LOCATION") and spanish and _spanish_words(text[f[0] : f[1]]))
             and not (f[2] == "LOCATION" and _DATE_WORD.match(text, f[0]))
         ]
     return _resolve(found)
@@ -1142,6 +1173,15 @@ def _event_date(text: str, position: int) -> bool:
     clause = _clause_at(text, position)
     if clause is None:
         return False
+    return _event_clause(text, clause.start(), clause.end())
+
+
+@lru_cache(maxsize=256)
+def _event_clause(text: str, start: int, end: int) -> bool:
+    """Whether the clause START..END of TEXT asks about an event for nobody in particular (see
+    _event_date); once per clause, however many dates it holds."""
+    clause = _CLAUSE.match(text, start)
+    assert clause is not None and clause.end() == end
     part = clause.group().replace("\u2019", "'")
     # a question or a notice, not "Thanks for the talk on June 14th"
     asks = text[clause.end() : clause.end() + 1] == "?" or _LOGISTICS.search(part) is not None
@@ -1338,7 +1378,7 @@ def _rule_found(text: str, clinical: bool) -> list[tuple[int, int, str, int]]:
     for m in _FROM_HERE.finditer(text) if not clinical and "here" in words else ():
         add(m.start(1), m.end(1), "NAME", 6)  # "Tomasz from Gdańsk here": who and where the writer is
         add(m.start(2), m.end(2), "LOCATION", 5)
-    names = _names(text, words, shouting)
+    names = _names(text, words, shouting, clinical=clinical)
     for start, end in names:
         add(start, end, "NAME", 6)
         place = _OF_PLACE.match(text, end)
