@@ -290,22 +290,21 @@ _SPAM = [
     r"|\b(?:ancient|himalayan|amazonian|tibetan|japanese|secret|forgotten|banned|hidden)\s+(?:\w+\s+){0,3}(?:formula|ritual|trick|tonic|hack|discovery)\b"
     r"|\bdoctors\s+(?:hate|don'?t\s+want\s+you\s+to\s+know)\b|\bone\s+(?:weird|simple|strange)\s+trick\b|\bstop\s+wasting\s+(?:your\s+)?money\s+on\b"
     r"|\b(?:essay|assignment|homework|thesis)\s+(?:writing|help)\b|\bbuy\s+(?:\w+\s+)?(?:followers|likes|views|reviews)\b"
-    # paid work and pen-friends out of nowhere: "We're hiring remote medical reviewers! $45/hr, apply via the link",
-    # "Get paid $50 per review", "Hello dear, I like your profile", a cheap pharmacy that "never asks questions",
-    # "Book a free discovery call"
-    r"|\b(?:we'?re|we\s+are|now|currently)\s+hiring\b(?=[^\n]{0,200}?(?:\$|\bapply\b|\blink\b|\bprofile\b|\bdm\b|\bremote\b|from\s+home|whats\s?app|telegram|/\s*h(?:ou)?r\b))"
+    # paid work out of nowhere, with pay, an application link or no experience asked: "We're hiring remote medical
+    # reviewers! $45/hr, apply via the link", "Hiring dental assistants!! no experience needed", "hiring remote PTs,
+    # $90/hr, apply at …"; "Get paid $50 per review", brand ambassadors, patient recruiters "per referral"
+    r"|(?:\b(?:we'?re|we\s+are|now|currently)\s+|^\W*(?:now\s+)?)hiring\b(?=[^\n]{0,200}?(?:\$|\bapply\b|\blink\b|\bprofile\b|\bdm\b|\bremote\b|from\s+home|whats\s?app|telegram|/\s*h(?:ou)?r\b|no\s+experience))"
+    r"|\bhiring\b(?=[^\n]{0,120}?(?:\$\s?\d+\s*/\s*h(?:ou)?r|\bapply\s+(?:at|via|through|here|now)))"
+    r"|\bno\s+experience\s+(?:needed|necessary|required)\b|\bearn\s+while\s+(?:u|you)\s+learn\b"
+    r"|\bbrand\s+ambassadors?\b|\blooking\s+for\s+(?:ambassadors|affiliates|influencers|reps)\b"
+    # pen-friends, selling one's leftover prescription, "Book a free discovery call", a cheap pharmacy that "never asks
+    # questions", local SEO and free audits, "rankmyclinic-pro dot com", "Verify your insurance in 2 minutes", "my ebook
+    # shows you how", a payment handle under a plea ("PayPal: …", "send through cashapp"), "No doctor, no questions",
+    # "Text CLAIMS to 555-0143", "no fee unless we win", "1-800-LEJEUNE", "Download now!!!", "Boost your rating",
+    # "$MEDX token… 100x", and the same offers in Spanish ("Trabaja desde casa y gana $500", "cupos limitados")
     r"|\bget\s+paid\s+(?:\$\s?\d[\d,.]*|to\b)|\bapply\s+(?:via|through|using|at)\s+(?:the\s+)?link\b|\bi\s+(?:like|love)\s+your\s+profile\b|\bserious\s+(?:friendship|relationship)\b|^\W*hello\s+dear\b"
-    # "Hiring dental assistants!! no experience needed", "$500 per referral" (patient brokering), "local SEO…
-    # free audit", "rankmyclinic-pro dot com", "Verify your insurance in 2 minutes", "my ebook shows you how",
-    # a payment handle under a plea ("PayPal: …", "send through cashapp")
-    r"|^\W*(?:now\s+)?hiring\b(?=[^\n]{0,200}?(?:\$|\bapply\b|\blink\b|\bdm\b|telegram|whats\s?app|no\s+experience))|\bno\s+experience\s+(?:needed|necessary|required)\b|\bearn\s+while\s+(?:u|you)\s+learn\b"
     r"|\bper\s+referral\b|\bpatient\s+recruiters?\b|\blocal\s+seo\b|\bfree\s+(?:seo\s+|website\s+)?audit\b|\b[a-z0-9-]{3,}\s+dot\s+(?:com|net|org|shop|store)\b|\bverify\s+your\s+(?:insurance|coverage|benefits)\b"
     r"|\bmy\s+(?:e-?book|course|program|programme|guide)\s+(?:shows|teaches|reveals)\b|\b(?:paypal|cash\s?app|venmo|zelle)\s*(?::|\$|@|\.me/)|\bsend\s+(?:it\s+|anything\s+)?(?:through|via|on)\s+(?:paypal|cash\s?app|venmo|zelle)\b"
-    # (fourteenth round) "No doctor, no questions", "Text CLAIMS to 555-0143", "no fee unless we win", "1-800-LEJEUNE",
-    # "Download now!!!", "Boost your rating", "$MEDX token… 100x"
-    # (fifteenth round) paid work with an hourly rate or an application link, brand ambassadors, selling one's
-    # leftover prescription, and the same offers in Spanish ("Trabaja desde casa y gana $500", "cupos limitados")
-    r"|\bhiring\b(?=[^\n]{0,120}?(?:\$\s?\d+\s*/\s*h(?:ou)?r|\bapply\s+(?:at|via|through|here|now)))|\bbrand\s+ambassadors?\b|\blooking\s+for\s+(?:ambassadors|affiliates|influencers|reps)\b"
     r"|\bselling\s+(?:my\s+)?(?:leftover|extra|spare|unused)\b|\btrabaj[ae]\s+desde\s+(?:casa|tu\s+casa)\b|\bdesde\s+tu\s+casa\b|\bgana\s+(?:\$\s?\d+|dinero|comisiones)|\bmánda(?:me|nos)\s+(?:un\s+)?inbox\b"
     r"|\bcupos\s+limitados\b|\bllama\s+ya\b|\blimpias\s+y\s+curaciones\b|\bcuraciones\s+espirituales\b|\bpor\s+sesión\b|\bgreen\s+card\s+fast\b|\b100\s?%\s+approval\b|\bse\s+buscan\s+(?:señoras|personas|vendedoras)\b"
     r"|\bno\s+(?:doctor|rx|script)\s*(?:needed|required|,|\.|!)|\btext\s+[A-Z]{3,}\s+to\s+\d[\d-]*|\bno\s+fee\s+unless\s+we\s+win\b|\b1-8\d\d-[A-Z]{4,}\b"
@@ -387,7 +386,7 @@ SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
 # "me", not ME the illness ("ME/CFS", "the ME Association")
 _ME = r"(?!(?-i:ME)\b(?:/|\s+(?:association|society|action|research|clinic|community|patients)))(?<!the\s)me"
 _PERSON = re.compile(
-    r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|(?!(?-i:ME)\b(?:/|\s+(?:association|society|action|research|clinic|community|patients)))(?<!the\s)me|my|mine|myself|we|our|(?-i:us|Us|DS|DD|DH|DW|LO))\b|\b(?:anyone|anybody|who)\s+else(?:'s|\s+(?:have|has|had|get|gets|got|on|taking|take|takes|deal|dealing|struggle|struggling|experience|suffer|suffering|with|checks?|wake|wakes|feel|feels|going\s+through))\b|^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|grandad|granddad|gran|nan|baby)\b",
+    r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|" + _ME + r"|my|mine|myself|we|our|(?-i:us|Us|DS|DD|DH|DW|LO))\b|\b(?:anyone|anybody|who)\s+else(?:'s|\s+(?:have|has|had|get|gets|got|on|taking|take|takes|deal|dealing|struggle|struggling|experience|suffer|suffering|with|checks?|wake|wakes|feel|feels|going\s+through))\b|^\s*(?:mom|mum|dad|hubby|husband|wife|son|daughter|grandma|grandpa|grandad|granddad|gran|nan|baby)\b",
     _FLAGS,
 )
 # a condition the vocabulary does not list, by its ending ("costochondritis", "neuropathy")
@@ -451,14 +450,18 @@ def only_reading(sentence: str) -> bool:
     return bool(_ONLY_READING.search(sentence) or _PET.search(sentence) or (_REACTION.search(sentence) and not _MY.search(sentence)))
 
 
+def opens_with_job(text: str) -> bool:
+    """Whether TEXT opens by naming the writer's profession ("Pharmacist perspective:", "ER nurse here.",
+    "Reading this as a med student."): its "we" is then the profession's."""
+    return _PROFESSIONAL_OPENING.match(text) is not None or _JOB.search(_SENTENCE_SPLIT.split(text, maxsplit=1)[0]) is not None
+
+
 def speaks_from_job(text: str) -> bool:
     """Whether TEXT opens with the writer's profession ("Pharmacist perspective:", "In my 15 years
     in family medicine…", "As a nurse…") and names no relative of theirs, nothing of their own
     ("Retired NICU nurse. My own granddaughter was born at 27 weeks…") and no health term in a
     sentence about the writer."""
-    first = _SENTENCE_SPLIT.split(text, maxsplit=1)[0]
-    job = _PROFESSIONAL_OPENING.match(text) is not None or _JOB.search(first) is not None
-    if not job or _MY_RELATIVE.search(text) or _MY_OWN.search(text):
+    if not opens_with_job(text) or _MY_RELATIVE.search(text) or _MY_OWN.search(text):
         return False
     # "ER doc. … I've been through two antidepressants": a professional's own health still counts
     for sentence in _SENTENCE_SPLIT.split(text):
@@ -517,7 +520,7 @@ def _personal_health_sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     # "Reading this as a med student. we got about 1 hour on ME/CFS": the profession's "we"
-    professional = _PROFESSIONAL_OPENING.match(text) is not None or _JOB.search(_SENTENCE_SPLIT.split(text, maxsplit=1)[0]) is not None
+    professional = opens_with_job(text)
     for boundary in [*_SENTENCE_SPLIT.finditer(text), None]:
         end = boundary.start() if boundary else len(text)
         sentence = text[start:end]

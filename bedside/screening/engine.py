@@ -32,7 +32,6 @@ import bisect
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from bedside.screening import disclosure, identifiers, personal
 from bedside.screening.disclosure import signals
@@ -365,8 +364,7 @@ def screen(text: str, kind: str = "message", *, public_names: Collection[str] = 
         result.decision = decide(result)
         return result
     if result.urgency != ROUTINE and (
-        all(_TOPIC_NOUN.match(text, r.end) or _TOPIC_OF.search(text, max(0, r.start - 40), r.start) or _score_not_pain(text, r) for r in result.reasons)
-        or (not _about_someone(text) and _asks_in_general(text, result.reasons))
+        _only_topics(text, result.reasons) or (not _about_someone(text) and _asks_in_general(text, result.reasons))
     ):
         _general_topic(result)
     result.identifiers = find_identifiers(text)
@@ -437,15 +435,21 @@ _TOPIC_OF = re.compile(r"\b(?:stats|statistics|rates?|data|numbers|figures|resea
 _PAIN_WORD = re.compile(r"\b(?:pain\w*|hurt\w*|ache\w*|aching|sore|agony|cramp\w*|throb\w*)\b", re.I)
 
 
-def _score_not_pain(text: str, reason: Reason) -> bool:
-    """Whether a "moderate pain" finding is only a score out of ten in a comment that names no pain
-    ("10/10 no notes", a review)."""
-    return reason.label == "moderate_pain" and "/" in text[reason.start : reason.end] and not _names_pain(text)
-
-
-@lru_cache(maxsize=4)
-def _names_pain(text: str) -> bool:
-    return _PAIN_WORD.search(text) is not None
+def _only_topics(text: str, reasons: list[Reason]) -> bool:
+    """Whether every red flag of TEXT names a topic whoever writes: a programme or a statistic ("sepsis
+    alerts", "the stats on overdose"), or a score out of ten in a comment that names no pain ("10/10 no
+    notes")."""
+    names_pain: bool | None = None  # searched once, and only if a score needs it
+    for r in reasons:
+        if _TOPIC_NOUN.match(text, r.end) or _TOPIC_OF.search(text, max(0, r.start - 40), r.start):
+            continue
+        if r.label == "moderate_pain" and "/" in text[r.start : r.end]:
+            if names_pain is None:
+                names_pain = _PAIN_WORD.search(text) is not None
+            if not names_pain:
+                continue
+        return False
+    return True
 
 
 _NEVER_GENERAL = frozenset({"suicidal", "self_harm", "homicidal"})
@@ -524,12 +528,12 @@ def _tells_of_care(text: str) -> bool:
 _TITLED = re.compile(r"\b(?:dr|doctor|dra|doctora)\.?\s*$", re.I)
 # someone the post honours, congratulated by title: "Congrats Mrs. Pruitt!", "Welcome Nurse Adeyemi"
 _HONOURED = re.compile(
-    r"\b(?:congrats|congratulations|welcome|happy\s+retirement|enjoy)\W+(?:\w+\W+){0,5}?(?:dr|doctor|nurse|mrs|mr|ms|prof|professor)\.?\s*$", re.I
+    r"\b(?:congrats|congratulations|welcome|happy\s+retirement|enjoy)\W+(?:\w+\W+){0,5}?(?:dr|doctor|dra|doctora|nurse|mrs|mr|ms|prof|professor)\.?\s*$", re.I
 )
 _VOCATIVE = re.compile(
     r"(?:\b(?:thanks?|thank\s+you|thx|ty|great|nice|good|excellent|wonderful|brilliant|helpful|love|loved|hi|hello|"
     r"hey|dear|bravo|kudos|done|agree|agreed|cheers|sir|madam|petition\s+for|shout\s*-?out\s+to|more\s+from|"
-    r"congrats|congratulations|welcome|enjoy|happy\s+retirement|informative|useful|interesting|amazing|awesome|fantastic|gracias)\W+(?:\w+\W+){0,5}?|@)\s*(?:dr|doctor|dra|doctora)\.?\s*$",
+    r"informative|useful|interesting|amazing|awesome|fantastic|gracias)\W+(?:\w+\W+){0,5}?|@)\s*(?:dr|doctor|dra|doctora)\.?\s*$",
     re.I,
 )
 _WORK = r"(?:article|articles|post|posts|piece|video|videos|series|blog|work|writing|explanation|advice\s+column|column|columns|talk|talks|slides|lecture|webinar|podcast|book|channel|newsletter)"

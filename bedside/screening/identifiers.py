@@ -301,43 +301,58 @@ _GENERIC_WORD = re.compile(r"\b(?:people|adults|everyone|anyone|kids|children|te
 _PERSONAL_WORD = re.compile(r"\b(?:i|i'?m|im|i'?ve|me|my|mine|myself|we|our|us|he|she|his|her|him)\b", re.I)
 
 
-def _clause_at(text: str, position: int) -> re.Match[str] | None:
-    """The clause of TEXT (up to . ? ! or a line end) that holds POSITION."""
-    clauses, starts = _clauses(text)
-    index = bisect.bisect_right(starts, position) - 1
-    return clauses[index] if index >= 0 and position < clauses[index].end() else None
+class _Clauses:
+    """TEXT's clauses (up to . ? ! or a line end), split once per `find_identifiers` call, and what the
+    age and date checks ask of each, read once per clause however many ages or dates it holds: a
+    20,000-character comment of "age 7 " or "5/5 " would otherwise re-split and re-scan the text for
+    each (quadratic). Kept per call, not in a module cache, so no comment outlives its screening."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._items = list(_CLAUSE.finditer(text))
+        self._starts = [c.start() for c in self._items]
+        self._words: dict[int, tuple[bool, bool]] = {}
+        self._events: dict[int, bool] = {}
 
-@lru_cache(maxsize=4)
-def _clauses(text: str) -> tuple[list[re.Match[str]], list[int]]:
-    """TEXT's clauses and their starts, once per text: a 20,000-character comment with thousands of
-    dates or ages would otherwise re-split the text for each (quadratic)."""
-    clauses = list(_CLAUSE.finditer(text))
-    return clauses, [c.start() for c in clauses]
+    def at(self, position: int) -> re.Match[str] | None:
+        """The clause that holds POSITION."""
+        index = bisect.bisect_right(self._starts, position) - 1
+        return self._items[index] if index >= 0 and position < self._items[index].end() else None
+
+    def words(self, clause: re.Match[str]) -> tuple[bool, bool]:
+        """Whether CLAUSE names the writer or someone near (I, my, he…), and whether it speaks of people
+        in general ("kids", "most")."""
+        if clause.start() not in self._words:
+            part = clause.group().replace("\u2019", "'")
+            self._words[clause.start()] = (_PERSONAL_WORD.search(part) is not None, _GENERIC_WORD.search(part) is not None)
+        return self._words[clause.start()]
+
+    def event(self, clause: re.Match[str]) -> bool:
+        """Whether CLAUSE asks about an event for nobody in particular (see `_event_date`)."""
+        if clause.start() not in self._events:
+            part = clause.group().replace("\u2019", "'")
+            # a question or a notice, not "Thanks for the talk on June 14th"
+            asks = self.text[clause.end() : clause.end() + 1] == "?" or _LOGISTICS.search(part) is not None
+            self._events[clause.start()] = (
+                asks and _EVENT_WORD.search(part) is not None and _PERSONAL_WORD.search(part) is None and _LIFE_DATE.search(part) is None
+            )
+        return self._events[clause.start()]
 
 
 _AGE_LIMIT = re.compile(r"\b(?:before|by|after|until|till|under|over|from|past|around|about)\s+(?:about\s+|around\s+)?(?:the\s+)?age\s+(?:of\s+)?\d", re.I)
 
 
-def _generic_age(text: str, position: int) -> bool:
+def _generic_age(clauses: _Clauses, position: int) -> bool:
     """Whether the age at POSITION sits in a clause about people in general and nobody in
     particular (no I, my, we, he, she, and a "kids", "people", "most" …)."""
-    clause = _clause_at(text, position)
+    clause = clauses.at(position)
     if clause is None:
         return False
-    personal, generic = _clause_words(text, clause.start(), clause.end())
+    personal, generic = clauses.words(clause)
     if personal:
         return False
     # "amblyopia treatment works best before about age 7": an age limit, nobody's age
-    return generic or _AGE_LIMIT.search(text, max(0, position - 30), position + 12) is not None
-
-
-@lru_cache(maxsize=256)
-def _clause_words(text: str, start: int, end: int) -> tuple[bool, bool]:
-    """Whether the clause START..END of TEXT names the writer or someone near (I, my, he…) and whether it
-    speaks of people in general ("kids", "most"); once per clause, however many ages it holds."""
-    part = text[start:end].replace("\u2019", "'")
-    return _PERSONAL_WORD.search(part) is not None, _GENERIC_WORD.search(part) is not None
+    return generic or _AGE_LIMIT.search(clauses.text, max(0, position - 30), position + 12) is not None
 
 
 def _comment_ages(text: str) -> list[tuple[int, int]]:
@@ -870,7 +885,8 @@ def _names(text: str, present: frozenset[str], shouting: bool, *, clinical: bool
             spans.append((match.start(1), match.end(2)))
     if not (seeds or present & firsts or present & lasts):
         return _extend_names(text, spans)
-    # in a Spanish sentence a lower-case word is a Spanish word ("la charla del martes"), not a name
+    # in a Spanish sentence a lower-case word is a Spanish word ("la charla del martes"), not a name, nor a
+    # seed that a neighbour would join ("del WIC"); `find_identifiers` drops the model's such spans
     spanish = not clinical and _spanish(text)
     tokens = list(_TOKEN.finditer(text))
     popular = _popular_firsts()
@@ -1093,7 +1109,8 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
     """
     if not text:
         return []
-    found = _rule_found(text, clinical)
+    clauses = _Clauses(text)
+    found = _rule_found(text, clinical, clauses)
     spanish = not clinical and _spanish(text)
     if model:
         for start, end, category in ner.predict(text):
@@ -1123,7 +1140,7 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
             and not (f[2] in ("NAME", "LOCATION") and text[f[0] : f[1]].lower() in disclosure.drug_words())
             and not (f[2] in ("NAME", "LOCATION") and _CONTRACTION_IN.search(text[f[0] : f[1]]))
             and not (f[2] == "NAME" and text[f[0] : f[1]].lower().replace("\u2019", "'").removesuffix("'s") in _PRONOUNS)  # "it's"
-            and not (f[2] == "DATE" and _event_date(text, f[0]))
+            and not (f[2] == "DATE" and _event_date(clauses, f[0]))
             and not (not clinical and f[2] == "DATE" and _rating(text, f[0], f[1]))
             # in a Spanish sentence, lower-case words and the commonest Spanish words are no names or places
             # ("Muy buena la charla del martes"), for the rules and the model alike
@@ -1169,23 +1186,10 @@ def _rating(text: str, start: int, end: int) -> bool:
     return _RATING.fullmatch(text[start:end]) is not None and not _DATE_CUE_BEFORE.search(text, max(0, start - 12), start)
 
 
-def _event_date(text: str, position: int) -> bool:
-    clause = _clause_at(text, position)
-    if clause is None:
-        return False
-    return _event_clause(text, clause.start(), clause.end())
-
-
-@lru_cache(maxsize=256)
-def _event_clause(text: str, start: int, end: int) -> bool:
-    """Whether the clause START..END of TEXT asks about an event for nobody in particular (see
-    _event_date); once per clause, however many dates it holds."""
-    clause = _CLAUSE.match(text, start)
-    assert clause is not None and clause.end() == end
-    part = clause.group().replace("\u2019", "'")
-    # a question or a notice, not "Thanks for the talk on June 14th"
-    asks = text[clause.end() : clause.end() + 1] == "?" or _LOGISTICS.search(part) is not None
-    return asks and _EVENT_WORD.search(part) is not None and _PERSONAL_WORD.search(part) is None and _LIFE_DATE.search(part) is None
+def _event_date(clauses: _Clauses, position: int) -> bool:
+    """Whether the date at POSITION is an event's in a question or notice about nobody ("Open on Dec 26?")."""
+    clause = clauses.at(position)
+    return clause is not None and clauses.event(clause)
 
 
 _PRONOUNS = frozenset("it that there here he she what who let where this everyone someone".split())
@@ -1274,7 +1278,7 @@ def _age_over(span: str, limit: int) -> bool:
     return bool(digits) and limit < int(digits) < 125
 
 
-def _rule_found(text: str, clinical: bool) -> list[tuple[int, int, str, int]]:
+def _rule_found(text: str, clinical: bool, clauses: _Clauses) -> list[tuple[int, int, str, int]]:
     age_over = 89 if clinical else 0
     found: list[tuple[int, int, str, int]] = []  # start, end, category, priority (lower wins)
 
@@ -1356,7 +1360,7 @@ def _rule_found(text: str, clinical: bool) -> list[tuple[int, int, str, int]]:
             add(start, end, "AGE", 3)
     for m in _AGE.finditer(text) if digits else ():
         group = 1 if m.group(1) else 2
-        if not clinical and _generic_age(text, m.start()):
+        if not clinical and _generic_age(clauses, m.start()):
             continue  # "letting kids specialise in one sport at 8 years old" is about nobody
         if int(m.group(group)) > age_over and int(m.group(group)) < 125:
             add(m.start(group), m.end(group), "AGE", 3)
