@@ -544,7 +544,9 @@ def test_womens_and_mental_health_words_in_a_personal_sentence(text: str, person
 
 
 # --- twelfth round: drug reviews, social-media replies, chronic-illness communities ----------
-@pytest.mark.parametrize("text", [
+# general comments, spam, identifiers and crises of each round are collected here and tested together at
+# the end of the file (one test per kind)
+_GENERAL_12 = [
     "The insulin shortage is a policy failure, change my mind.",  # an idiom's "my"
     "The section on potassium and ACE inhibitors is better than my textbook.",  # a piece's topic
     "can we get a follow-up video on reflux? so many myths",  # more content, not advice
@@ -578,32 +580,24 @@ def test_womens_and_mental_health_words_in_a_personal_sentence(text: str, person
     "Every headache is a brain tumour at 3am, according to the internet.",  # any case, in general
     "Any new mole that changes shape = get it checked.",
     "We drive 50 minutes to a specialist. Rural healthcare is a joke.",  # a capital that opens the sentence
-])
-def test_twelfth_round_general_comments_are_published(text: str) -> None:
-    result = screen(text, "comment")
-    assert result.decision == PUBLISH, (result.identifiers, result.reasons)
+]
 
 
-@pytest.mark.parametrize(("text", "kept"), [
+_IDENTIFIERS_12 = [
     ("Text me on 07700 900123 and I'll send the appeal letter template", ["07700 900123"]),  # a British mobile
     ("our office line is +44 20 7946 0018", ["+44 20 7946 0018"]),
     ("Hello everyone, Agnieszka from Wrocław here, can I share this in Polish?", ["Agnieszka", "Wrocław"]),
     ("the pharmacist at the place on 3rd Ave sorted my coupon", ["3rd Ave"]),  # a street without a number
-])
-def test_british_numbers_introductions_and_streets_are_identifiers(text: str, kept: list[str]) -> None:
-    result = screen(text, "comment")
-    assert [text[i.start : i.end] for i in result.identifiers] == kept and result.decision == HOLD
+]
 
 
-@pytest.mark.parametrize("text", [
+_SPAM_12 = [
     "We're hiring remote patient-story writers, $30/hr, apply via the link in my bio",
     "Get paid $40 for every review you post, no experience needed",
     "Hello dear, I like your profile, I am looking for serious friendship",
     "Cheapest online pharmacy I know, fast shipping and they never ask questions",
     "I reverse autoimmune disease in 12 weeks. Book a free discovery call today",
-])
-def test_job_offers_pen_friends_no_questions_pharmacies_and_discovery_calls_are_spam(text: str) -> None:
-    assert screen(text, "comment").decision == REJECT
+]
 
 
 @pytest.mark.parametrize("text", [
@@ -620,7 +614,7 @@ def test_twelfth_round_rules_keep_personal_comments_held(text: str) -> None:
 
 
 # --- thirteenth round: dental, eye and hearing; addiction and recovery; memorials and fundraisers ----
-@pytest.mark.parametrize("text", [
+_GENERAL_13 = [
     "Who do we ask if we want a same-day appointment now?",  # the practice's logistics
     "Where can I drop off donations for the raffle?",
     "I'd like to add: the new clinic needs more parking.",  # "add", not ADD
@@ -637,22 +631,17 @@ def test_twelfth_round_rules_keep_personal_comments_held(text: str) -> None:
     "Ringing at 8am for an appointment is a lottery.",
     "Do you take Delta Dental PPO?",  # an insurer
     "I'm driving 2 hours each way for appointments, glad a closer clinic is coming",  # no street
-])
-def test_thirteenth_round_general_comments_are_published(text: str) -> None:
-    result = screen(text, "comment")
-    assert result.decision == PUBLISH, (result.identifiers, result.reasons)
+]
 
 
-@pytest.mark.parametrize("text", [
+_SPAM_13 = [
     "Hiring front-desk staff!! no experience needed, apply through our Telegram",
     "Looking for patient recruiters for a sober living home, $400 per referral",
     "We help clinics rank with local SEO, free audit at rankclinic dot com",
     "Our rehab has private rooms and equine therapy. Verify your insurance in 2 minutes",
     "my ebook shows you how to reverse gum disease at home, only $19",
     "please help my sister's surgery fund, PayPal: helpsister.fund@gmail.com",
-])
-def test_recruiters_seo_rehab_ads_ebooks_and_payment_pleas_are_spam(text: str) -> None:
-    assert screen(text, "comment").decision == REJECT
+]
 
 
 @pytest.mark.parametrize(("text", "crisis"), [
@@ -664,27 +653,22 @@ def test_a_farewell_with_thanks_is_a_crisis(text: str, crisis: bool) -> None:
     assert screen(text, "comment").crisis is crisis
 
 
-@pytest.mark.parametrize(("text", "kept"), [
+_IDENTIFIERS_13 = [
     ("my husband is 3 years sober this week", []),  # a span of time, not an age
     ("Tamsin!!! so proud of you girl, drinks on me", ["Tamsin"]),  # someone hailed by name
     ("Shout out to nurse Kelly on 4 West, she was amazing", ["Kelly"]),  # a ward nurse is no author
     ("my son has ADD and the school won't help", []),
-])
-def test_thirteenth_round_identifiers(text: str, kept: list[str]) -> None:
-    assert [text[i.start : i.end] for i in screen(text, "comment").identifiers] == kept
+]
 
 
 # --- fourteenth round: sexual health, veterans' health, telehealth reviews ------------------
-@pytest.mark.parametrize("text", [
+_CRISES_14 = [
     "everyone would be better off if i just wasn't around anymore",
     "I finished the letters tonight. I know where the key to the gun safe is.",
     "Thanks for everything over the years. I'm giving away my tools this week, take care of each other.",
     "So tired. I've written the note already.",
     "the hotline tab has been open all night. not sure I can get through another one of these nights",
-])
-def test_veiled_farewells_are_crises(text: str) -> None:
-    result = screen(text, "comment")
-    assert result.crisis and result.decision == HOLD
+]
 
 
 def test_an_emergency_inside_what_reads_like_spam_is_held_not_rejected() -> None:
@@ -692,7 +676,7 @@ def test_an_emergency_inside_what_reads_like_spam_is_held_not_rejected() -> None
     assert result.urgency == "emergency" and result.decision == HOLD
 
 
-@pytest.mark.parametrize("text", [
+_SPAM_14 = [
     "Generic tadalafil 90 pills only $29!! No doctor, no questions. WhatsApp orders +1 555 0100 222",
     "Verified escorts available 24/7 in your city, discreet",
     "Writing buddy letters for VA claims, 98% approval. Whatsapp +1 555 0177",
@@ -701,12 +685,10 @@ def test_an_emergency_inside_what_reads_like_spam_is_held_not_rejected() -> None
     "Best medical app ever!!! Download now!!!",
     "Boost your rating from 2.1 to 4.8 in two weeks, trusted by dentists",
     "just buy $MEDX token, 100x incoming",
-])
-def test_fourteenth_round_spam(text: str) -> None:
-    assert screen(text, "comment").decision == REJECT
+]
 
 
-@pytest.mark.parametrize("text", [
+_GENERAL_14 = [
     "5/5. the video visit started on time and took ten minutes",  # a score, not a date
     "scheduling 5/5, messaging 4/5, billing clarity 1/5",
     "why did I get a survey about my visit before the visit happened",  # logistics
@@ -715,22 +697,17 @@ def test_fourteenth_round_spam(text: str) -> None:
     "so tired of the culture-war takes on trans teens. it's healthcare.",
     "Tricare to VA is the worst handoff in American healthcare and I will die on this hill",
     "@wife_of_a_ranger you're not alone, hang in there",
-])
-def test_fourteenth_round_general_comments_are_published(text: str) -> None:
-    result = screen(text, "comment")
-    assert result.decision == PUBLISH, (result.identifiers, result.reasons)
+]
 
 
-@pytest.mark.parametrize(("text", "kept"), [
+_IDENTIFIERS_14 = [
     ("my follow-up is on 4/5 and I'm nervous", ["4/5"]),  # a date after "on" is still a date
     ("Why is PrEP so hard to get in towns like Dubbo where I live?", ["Dubbo"]),
-])
-def test_fourteenth_round_identifiers(text: str, kept: list[str]) -> None:
-    assert [text[i.start : i.end] for i in screen(text, "comment").identifiers] == kept
+]
 
 
 # --- fifteenth round: orthopaedics, teenagers, English and Spanish --------------------------
-@pytest.mark.parametrize("text", [
+_GENERAL_15 = [
     "Muy buena la charla del martes, gracias a todas las promotoras",  # Spanish words are no names
     "no sean machos, usen casco en la obra",
     "Los datos de los pacientes son confidenciales?",
@@ -743,31 +720,23 @@ def test_fourteenth_round_identifiers(text: str, kept: list[str]) -> None:
     "you can't die from a panic attack right? asking generally",
     "do i need to miss school for a sports physical?",  # "miss" here is no title
     "The Surgeon General has a whole advisory on teens and social media.",
-])
-def test_fifteenth_round_general_comments_are_published(text: str) -> None:
-    result = screen(text, "comment")
-    assert result.decision == PUBLISH, (result.identifiers, result.reasons)
+]
 
 
-@pytest.mark.parametrize(("text", "kept"), [
+_IDENTIFIERS_15 = [
     ("Hola Sra. Ramírez, ya le dejamos un mensaje de voz", ["Ramírez"]),  # whole, accents and all
     ("my friend Zoë Müller had her gallbladder out", ["Zoë", "Müller"]),
     ("Mi hija de 7 años tiene asma", ["7"]),
     ("My son goes to Alisal High and needs the sports form", ["Alisal High"]),
-])
-def test_names_in_any_script_spanish_ages_and_schools(text: str, kept: list[str]) -> None:
-    assert [text[i.start : i.end] for i in screen(text, "comment").identifiers] == kept
+]
 
 
-@pytest.mark.parametrize("text", [
+_CRISES_15 = [
     "a veces pienso en acabar con todo",
     "ya no le encuentro sentido a nada",
     "mi hija de 13 se corta los brazos, qué hago",  # self-harm, in Spanish
     "i keep thinking about not waking up and it doesn't scare me anymore",
-])
-def test_fifteenth_round_crises(text: str) -> None:
-    result = screen(text, "comment")
-    assert result.crisis and result.decision == HOLD
+]
 
 
 def test_spanish_emergency_is_held_with_guidance() -> None:
@@ -775,12 +744,34 @@ def test_spanish_emergency_is_held_with_guidance() -> None:
     assert result.urgency == "emergency" and result.decision == HOLD
 
 
-@pytest.mark.parametrize("text", [
+_SPAM_15 = [
     "hiring remote physical therapists, $90/hr, apply at ptgigs dot com",
     "love your vibe! we're looking for brand ambassadors, DM us",
     "selling my leftover accutane, dm me",
     "Trabaja desde casa y gana $500 diarios, mándame inbox",
     "Seguro médico barato, cupos limitados, llama ya",
-])
-def test_fifteenth_round_spam(text: str) -> None:
+]
+
+
+# --- the rounds' phrasings, one test per kind ----------------------------------------------
+@pytest.mark.parametrize("text", [*_GENERAL_12, *_GENERAL_13, *_GENERAL_14, *_GENERAL_15])
+def test_rounds_general_comments_are_published(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.decision == PUBLISH, (result.identifiers, result.reasons)
+
+
+@pytest.mark.parametrize("text", [*_SPAM_12, *_SPAM_13, *_SPAM_14, *_SPAM_15])
+def test_rounds_spam_is_rejected(text: str) -> None:
     assert screen(text, "comment").decision == REJECT
+
+
+@pytest.mark.parametrize(("text", "kept"), [*_IDENTIFIERS_12, *_IDENTIFIERS_13, *_IDENTIFIERS_14, *_IDENTIFIERS_15])
+def test_rounds_identifiers(text: str, kept: list[str]) -> None:
+    result = screen(text, "comment")
+    assert [text[i.start : i.end] for i in result.identifiers] == kept and (not kept or result.decision == HOLD)
+
+
+@pytest.mark.parametrize("text", [*_CRISES_14, *_CRISES_15])
+def test_rounds_crises_are_held(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.crisis and result.decision == HOLD
