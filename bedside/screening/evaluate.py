@@ -164,6 +164,10 @@ COMMENT_SETS = (
     ("comments_ot.jsonl", "thirty-third author (orthopaedic FAQs and physical therapy)"),
     ("comments_tn.jsonl", "thirty-fourth author (teenagers and young adults writing themselves)"),
     ("comments_bl.jsonl", "thirty-fifth author (a community health center's page, English and Spanish)"),
+    # sixteenth round
+    ("comments_ph.jsonl", "thirty-sixth author (a county public-health department's posts)"),
+    ("comments_sl.jsonl", "thirty-seventh author (sleep, allergy, asthma and ENT practice pages)"),
+    ("comments_pf.jsonl", "thirty-eighth author (pregnancy, fertility, postpartum and newborn care)"),
 )
 COMMENT_FILES = tuple(COMMENT_DIR / name for name, _ in COMMENT_SETS)
 COMMENT_AUTHORS = tuple(author for _, author in COMMENT_SETS)
