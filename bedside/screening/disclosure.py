@@ -33,7 +33,7 @@ RELATIVE = (
     r"in-laws?|mother-in-law|father-in-law|stepdad|stepmom|stepson|stepdaughter|family|best friend|friend|roommate|"
     r"boss|neighbou?r|boy|boys|girl|girls|kiddo|newborn|infant|little\s+one|youngest|oldest|eldest|middle\s+child|"
     # forum shorthand in capitals: DS/DD/DH/DW (dear son, daughter, husband, wife), LO (little one)
-    r"(?-i:DS|DD|DH|DW|DSS|DSD|LO|DS\d|DD\d)|"
+    r"(?-i:DS|DD|DH|DW|DSS|DSD|LO|DS\d|DD\d|MIL|FIL|SIL|BIL)|"
     # "my 3 year old", "our 18-month-old", "my 2yo"
     r"\d{1,2}\s*(?:-\s*)?(?:years?|yrs?|months?|mos?|weeks?|wks?)\s*(?:-\s*)?olds?|\d{1,2}\s*(?:yo|y/o|mo)\b)(?:\s+(?-i:[A-Z][a-z]+)(?=\s+(?:is|has|had|was|takes|took|got|gets|just|went|needs)\b))?"
 )
@@ -56,6 +56,8 @@ CONDITION = (
     r"back pain|chronic pain|pain|glaucoma|cataracts?|macular degeneration|tinnitus|hearing loss|vertigo|"
     r"passed out|fainted|collapsed|unresponsive|not breathing|isn'?t waking up|won'?t wake up|"
     r"cold sores?|canker sores?|sores|warts|nicu|picu|premature|preemie|born early|"
+    r"vocal (?:cord )?nodules|deviated septum|sinusitis|sinus infections?|nasal polyps|ear infections?|hay fever|restless legs?|narcolepsy|"
+    r"blighted ovum|ectopic(?: pregnancy)?|chemical pregnancy|molar pregnancy|stillbirth|retained placenta|placenta previa|preterm labou?r|hyperemesis|mastitis|tongue[\s-]?tie|memory care|"
     r"addiction|alcoholism|alcoholic|sober|relapse|overdose|a1c|hba1c|blood sugar|glucose|psa|tsh|ldl|hdl|"
     r"triglycerides|bmi|blood pressure|bp|cancer|polyps?|lump|mass|cyst|nodule|fracture|broken \w+|torn \w+|"
     r"infection|rash|hives|fever|cough|symptoms?|condition|disease|disorder|illness|syndrome|diagnosis)"
@@ -76,13 +78,15 @@ MEDICATION = (
     r"morphine|suboxone|methadone|ibuprofen|advil|motrin|tylenol|acetaminophen|naproxen|aleve|omeprazole|"
     r"prilosec|nexium|pantoprazole|antibiotics?|antidepressants?|amoxicillin|doxycycline|cipro|birth control|the pill|iud|hrt|"
     r"growth hormone|injections|estrogen|testosterone|chemo(?:therapy)?|radiation|immunotherapy|meds|medications?|medicine|pills?|"
+    r"letrozole|clomid|femara|progesterone|flonase|singulair|zyrtec|claritin|allegra|albuterol|symbicort|advair|zofran|diclegis|"
     r"prescriptions?|inhaler|cpap|epipen|cgm|dexcom|libre|omnipod|insulin pump|cold cap|port|picc|dialysis|supplements?|vitamin \w+|melatonin)"
 )
 PROCEDURE = (
     r"(?:surgery|operation|procedure|knee replacement|hip replacement|replacement|bypass|stent|biopsy|"
     r"mastectomy|lumpectomy|hysterectomy|c-section|colonoscopy|endoscopy|mammogram|pap smear|mri|ct scan|"
     r"cat scan|pet scan|x-?ray|ultrasound|scan|blood ?work|labs?|tests?|test results|results|ekg|ecg|echo|"
-    r"stress test|transplant|chemo|radiation|physical therapy|pt|rehab|appointment)"
+    r"stress test|transplant|chemo|radiation|physical therapy|pt|rehab|appointment|septoplasty|tonsillectomy|adenoidectomy|ear tubes|"
+    r"sinus surgery|d&c|epidural|ivf|iui|egg retrieval|embryo transfer|frenotomy|allergy shots|sleep study)"
 )
 RESULT = (
     r"(?:a1c|hba1c|blood sugar|sugars?|glucose|fasting glucose|numbers|levels?|blood pressure|bp|cholesterol|"
@@ -165,7 +169,7 @@ _DISCLOSURE = [
     r"\b(?:got|came|went|just\s+got|finally\s+got)\s+(?:home|back|out|discharged)\s+(?:from\s+)?(?:the\s+)?(?:hospital|er|icu|rehab|surgery|psych\s+ward|detox)\b|\b(?:discharged|released)\s+from\s+(?:the\s+)?(?:hospital|icu|rehab)\s+(?:today|yesterday|last|this|on)\b",
     r"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:currently|now|still|finally|officially)\s+(?:in\s+remission|cancer[\s-]free|on\s+dialysis|pregnant|sober|in\s+recovery|in\s+(?:the\s+)?hospital|recovering|healing)\b",
     rf"\b(?:exactly\s+|just\s+)?what\s+(?:happened|is\s+happening|happens)\s+to\s+(?:me|us|{MY_REL}|my\s+late\s+{RELATIVE})\b",
-    rf"\b(?:grandma|grandpa|granny|nana|mom|mum|dad|husband|wife|son|daughter|brother|sister|baby|aunt|uncle)'s\s+(?:new\s+|recent\s+|latest\s+)?(?:hip|knee|pacemaker|heart|kidneys?|liver|lungs?|{CONDITION}|{PROCEDURE}|{MEDICATION_SPECIFIC})\b",
+    rf"\b(?:grandma|grandpa|granny|nana|mom|mum|dad|husband|wife|son|daughter|brother|sister|baby|aunt|uncle|(?-i:MIL|FIL|SIL|BIL))'s\s+(?:new\s+|recent\s+|latest\s+)?(?:hip|knee|pacemaker|heart|kidneys?|liver|lungs?|{CONDITION}|{PROCEDURE}|{MEDICATION_SPECIFIC})\b",
     rf"\b(?:as|speaking\s+as|being)\s+(?:someone|somebody|a\s+person|one|a\s+woman|a\s+man|a\s+mom|a\s+mum|a\s+dad|a\s+parent|an?\s+(?:\w+\s+)?\w+)\s+(?:with|who\s+has|who\s+had|who'?s\s+had|living\s+with|who\s+lives\s+with|recovering\s+from|who\s+survived)\s+(?:(?:a|an|the|severe|chronic|type\s+[12]|stage\s+\w+|\w+)\s+){{0,2}}{CONDITION}\b",
     r"\bas\s+(?:a|an)\s+(?:(?:type\s+[12]|t[12]|lifelong|former|recovering|\w+)\s+)?(?:diabetic|asthmatic|epileptic|celiac|coeliac|amputee|cancer\s+survivor|survivor|transplant\s+recipient|cancer\s+patient|heart\s+patient|dialysis\s+patient|kidney\s+patient|type\s+[12])\b",
     rf"\bhaving\s+(?:lived|dealt|struggled|battled|suffered|coped|grown\s+up)\s+with\s+(?:(?:a|an|the|severe|chronic|\w+)\s+){{0,2}}{CONDITION}\b",
@@ -187,7 +191,18 @@ _DISCLOSURE = [
     # diabetic this time round", "3 weeks out from ACL surgery", "Three miscarriages and …"
     r"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:gestational|type\s?[12]|t[12]d?|pre-?|newly|lifelong|insulin[\s-]dependent)\s*(?:diabetic|asthmatic|epileptic)\b"
     r"|(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:\d+|a|one|two|three|four|five|six|a\s+few)\s+(?:days?|weeks?|months?|wks?)\s+(?:out\s+from|post-?op\s+from|after|since)\s+(?:my\s+|an?\s+|the\s+)?(?:[\w-]{1,40}\s+){0,2}(?:surgery|op|operation|replacement|repair|reconstruction|transplant|bypass|c-?section|\w+ectomy|\w+plasty)\b"
-    r"|(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:two|three|four|five|six|\d+)\s+(?:miscarriages|surgeries|operations|strokes|heart\s+attacks|c-?sections|concussions|rounds\s+of\s+(?:chemo|ivf|radiation)|knee\s+surgeries|back\s+surgeries)\b",
+    r"|(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:two|three|four|five|six|\d+)\s+(?:miscarriages|surgeries|operations|strokes|heart\s+attacks|c-?sections|concussions|rounds\s+of\s+(?:chemo|ivf|iui|radiation|letrozole|clomid|femara|injectables|stims)|knee\s+surgeries|back\s+surgeries)\b",
+    # sixteenth round, a sentence (or "Teacher here, …") that opens on the writer's history with the subject left
+    # out: "Had septoplasty plus turbinate reduction last winter", "had vocal nodules twice", "Got the Inspire
+    # implant", "Gave birth in october", "ectopic in 2021, lost a tube", "Blighted ovum last spring", "Reading this
+    # at 31 weeks"
+    rf"(?:(?<![\w\s,'])|(?<=[.!?]\s)|(?<=\bhere,\s))(?:i\s+)?(?:just\s+|recently\s+|also\s+)?had\s+(?!no\b|any\b|nothing\b|my\s+doubts|doubts|questions?\b|a\s+question|an?\s+idea|fun\b|time\b)(?:(?:a|an|my|both|two|three|bad|severe|\w+)\s+){{0,3}}?(?:{CONDITION}|\w+(?:ectomy|plasty|otomy|oscopy)|{PROCEDURE})\b(?!\s+(?:shots?|jabs?|vaccines?|questions?|awareness))"
+    r"|(?:(?<![\w\s,'])|(?<=[.!?]\s)|(?<=\bhere,\s))(?:i\s+)?(?:just\s+|finally\s+)?got\s+(?:(?:a|an|my|the|both|new)\s+)?(?:\w+\s+)?(?:implant|pacemaker|stent|iud|cpap|hearing\s+aids?|ear\s+tubes|\w+(?:ectomy|plasty|otomy))\b"
+    r"|(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:i\s+)?gave\s+birth\b|\bi\s+(?:just\s+)?gave\s+birth\b|\b(?:i|we|she)\s+(?:finally\s+|just\s+)?got\s+pregnant\b|(?:(?<![\w\s,'])|(?<=[.!?]\s))got\s+pregnant\b"
+    r"|(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:an?\s+|my\s+)?(?:ectopic|blighted\s+ovum|miscarriage|missed\s+miscarriage|mmc|chemical\s+pregnancy|molar\s+pregnancy|stillbirth|retained\s+placenta)\b(?=\s*(?:,|in\s+(?:19|20)\d\d|in\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|the\s+(?:spring|summer|fall|autumn|winter)|spring|summer|fall|autumn|winter)|at\s+\d|last\b|this\s+(?:year|spring|summer|fall|autumn|winter|time)|back\s+in\b|twice\b|\d))"
+    r"|\b(?:(?:i|we)\s+)?lost\s+(?:a|my|one|both|the|our)\s+(?:tube|tubes|ovary|ovaries|baby|pregnancy|twins)\b"
+    r"|\b(?:reading|writing|here|me|i'?m|im|currently)\s+(?:this\s+)?at\s+\d{1,2}(?:\+\d)?\s*(?:weeks|wks)\b"
+    r"|(?:(?<![\w\s,'])|(?<=[.!?]\s))\d{1,2}(?:\+\d)?\s*(?:weeks|wks)\s+(?:pregnant|along)\b",
     # subject-less injuries and courses of treatment: "tore my hamstring water skiing", "coming
     # off venlafaxine was hell", "Mirena user of 5 years", fertility and sexual-health shorthand
     rf"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:i\s+)?(?:tore|broke|sprained|strained|pulled|dislocated|fractured|ruptured|injured|blew\s+out|busted|wrecked|did)\s+my\s+(?:left\s+|right\s+|\w+\s+)?(?:{BODY}|hamstring|hammy|calf|achilles|acl|mcl|meniscus|rotator\s+cuff|labrum|groin|quad|glute|it\s+band|ankle|wrist|shoulder|knee|back|neck|hip|elbow|toe|finger|rib|ribs)\b"
@@ -282,7 +297,7 @@ _SPAM = [
     r"\bwe\s+buy\s+(?:homes|houses)\b|\bcash\s+for\s+your\s+(?:house|home|car|gold)\b|\bfree\s+(?:roof|roofing|inspection|estimate)\b|(?-i:\b[A-Z][a-z]+\s+(?:Roofing|Plumbing|Siding|Gutters)\b)|"
     r"\border\s+(?:from|at|on|via)\s+(?:www\.)?[a-z0-9-]+\.(?:com|in|net|co|shop|store|org|info|biz|uk)\b|\bour\s+(?:[\w-]{1,40}\s+){0,3}(?:capsules|pills|supplements?|gummies|drops|tea|teas|oils?|creams?|serums?|powders?|tonics?)\s+(?:are|is|have|has|can|will|work)\b|\b(?:join\s+my\s+team|be\s+your\s+own\s+boss|earn\s+(?:a\s+)?commissions?|comment\s+['\"\u2018\u201c]?info\b|(?:five|5)[\s-]?star\s+(?:google\s+|yelp\s+)?reviews\s+(?:delivered|for\s+sale|guaranteed|in\s+\d+)|(?:buy|get)\s+(?:\d+\s+)?(?:verified\s+)?(?:google|yelp|real|5[\s-]?star)\s+reviews|dm\s+(?:me\s+|us\s+)?for\s+(?:pricing|prices?|rates|details|info|more)|whats\s?app\s+(?:us|me)\b|check\s+(?:out\s+)?(?:my|our)\s+(?:site|website|page|profile)|all[\s-]inclusive\s+packages?)",
     r"\b(?:buy|order|purchase|shop)\s+(?:now|today|here|online|cheap|discount\w*|generic|real|original|without\s+(?:a\s+)?prescription|it\s+(?:here|now|at|from|on))\b",
-    r"\b(?:working|work)\s+from\s+(?:home|your\s+phone)\b(?=[^.]*(?:\$|earn|made|make|income|profile|link|dm|click))|\b(?:cheap|discount(?:ed)?)\s+(?:\w+\s+)?(?:pills|meds|medications?|drugs|viagra|cialis|supplements?|deals?|rx|prescriptions?|generics?)|\b(?:no\s+prescription|(?<!over\s)without\s+(?:a\s+)?prescription|rx\s+free|overnight\s+shipping|free\s+shipping|lowest\s+prices?|best\s+prices?|huge\s+discount|\d+%\s+off|limited\s+offer|limited\s+time|special\s+offer|act\s+now|order\s+now|click\s+here|click\s+(?:the|my)\s+link|(?:link|links|info)\s+in\s+(?:my\s+)?(?:bio|profile|description)|(?<!to\s)(?<!we\s)(?<!i\s)book\s+(?:online|now)(?:\s+today)?|visit\s+(?:my|our)\s+(?:site|website|page|store|shop|blog|channel)|check\s+out\s+my\s+(?:site|website|page|store|shop|blog|channel|profile|link)|subscribe\s+to\s+my|follow\s+me\s+(?:on|at)|dm\s+me|message\s+me\s+on\s+(?:whatsapp|telegram|instagram|ig)|whats\s?app\s*(?:me|us|orders?|only|\+\s?\d+|:|number|\d+)|telegram\s*[:@]|contact\s+(?:dr\.?\s+\w+|him|her|them|[\w.@-]*_[\w.@-]*)\s+(?:on|via|through|at)\s+(?:whatsapp|email|telegram|instagram|ig|facebook|tiktok)|i\s+want\s+to\s+testify|the\s+great\s+dr\.?\s+\w+|(?:call|text)\s+(?:now|today)\s+(?:at\s+|on\s+)?1?[-\s.]?\(?8(?:00|88|77|66|55|44|33)\)?)\b",
+    r"\b(?:working|work)\s+from\s+(?:home|your\s+phone)\b(?=[^.]*(?:\$|earn|made|make|income|profile|link|dm|click))|\b(?:cheap|discount(?:ed)?)\s+(?:\w+\s+)?(?:pills|meds|medications?|drugs|viagra|cialis|supplements?|deals?|rx|prescriptions?|generics?)|\b(?:no\s+prescription|(?<!over\s)(?<!pharmacy\s)(?<!counter\s)without\s+(?:a\s+)?prescription|rx\s+free|overnight\s+shipping|free\s+shipping|lowest\s+prices?|best\s+prices?|huge\s+discount|\d+%\s+off|limited\s+offer|limited\s+time|special\s+offer|act\s+now|order\s+now|click\s+here|click\s+(?:the|my)\s+link|(?:link|links|info)\s+in\s+(?:my\s+)?(?:bio|profile|description)|(?<!to\s)(?<!we\s)(?<!i\s)book\s+(?:online|now)(?:\s+today)?|visit\s+(?:my|our)\s+(?:site|website|page|store|shop|blog|channel)|check\s+out\s+my\s+(?:site|website|page|store|shop|blog|channel|profile|link)|subscribe\s+to\s+my|follow\s+me\s+(?:on|at)|dm\s+me|message\s+me\s+on\s+(?:whatsapp|telegram|instagram|ig)|whats\s?app\s*(?:me|us|orders?|only|\+\s?\d+|:|number|\d+)|telegram\s*[:@]|contact\s+(?:dr\.?\s+\w+|him|her|them|[\w.@-]*_[\w.@-]*)\s+(?:on|via|through|at)\s+(?:whatsapp|email|telegram|instagram|ig|facebook|tiktok)|i\s+want\s+to\s+testify|the\s+great\s+dr\.?\s+\w+|(?:call|text)\s+(?:now|today)\s+(?:at\s+|on\s+)?1?[-\s.]?\(?8(?:00|88|77|66|55|44|33)\)?)\b",
     r"(?<!take\s)(?<!taking\s)(?<!took\s)(?<!\ba\s)(?<!my\s)(?<!prescribed\s)\b(?:viagra|cialis|levitra)\b(?!\s+(?:with|and\s+my|while|if|after|before|for\s+my))|\b(?:kamagra|tramadol\s+online|xanax\s+online|oxy\w*\s+online|phentermine|(?<!\ba\s)casino|poker|slots?\s+online|betting|bet365|(?<!\ba\s)lottery|sweepstakes|(?<!inspiration\s)porn|xxx|escorts?|companionship\s+for\s+gentlemen|dating\s+site|hot\s+singles|replica|rolex|payday\s+loans?|loans?\s+(?:online|fast|approved)|fast\s+approval|no\s+collateral|(?:private|certified|ethical)\s+hackers?|hire\s+a\s+hacker|credit\s+repair|forex|crypto\w*|bitcoin|btc|ethereum|nft|binary\s+options?|trading\s+(?:platform|signals|account|expert)|investment\s+(?:platform|opportunity|plan)|passive\s+income|make\s+money|earn\s+(?:\$\s?\d[\d,.]*k?|money|cash|\d[\d,.]*k?)|\$\d[\d,]*\s+(?:a|per)\s+(?:day|week|month|hour)|work\s+from\s+home|wfh\s+job|mlm(?!\s+(?:spam|scheme|schemes|huns|posts|nonsense|bots|crap))|seo\s+(?:services?|expert|agency)|backlinks?|guest\s+posts?|link\s+building|rank\s+(?:#?1|higher|first)\s+on\s+google|increase\s+your\s+(?:traffic|rankings?)|web\s+traffic)\b",
     r"\b(?:miracle|secret|natural|herbal|100%\s+natural|guaranteed|proven|instant|permanent)\s+(?:cure|remedy|treatment|solution|pills?|formula|supplement|weight\s+loss|fat\s+burner|herbs?)\b|\b(?:cured|cure|reverse[sd]?|eliminate[sd]?|got\s+rid\s+of|heal(?:ed|s)?)\s+(?:my\s+|your\s+|his\s+|her\s+)?(?:diabetes|cancer|herpes|hiv|hpv|arthritis|high\s+blood\s+pressure|hypertension|it|them)\s+(?:in\s+(?:just\s+)?\d+\s+(?:days?|weeks?)|naturally|permanently|for\s+good|completely|with\s+(?:this|these|his|her|dr\.?\s*\w+|herbs?|herbal))\b|\bdr\.?\s+\w+\s+(?:herbal|spell|remedy|medicine)|\b(?:cured|healed)\s+(?:my|his|her)\s+(?:[\w'-]{1,40}\s+){1,6}?with\s+(?:(?:his|her|the|natural|herbal)\s+)?(?:roots|herbs|herbal|remedies|medicine)\b|\bspell\s*caster\b|\bherbal\s+(?:doctor|medicine|remedy|cure)\b",
     # marketing cues that are spam whatever the product: scarcity, secret formulas, paid-for help
@@ -309,6 +324,12 @@ _SPAM = [
     r"|\bcupos\s+limitados\b|\bllama\s+ya\b|\blimpias\s+y\s+curaciones\b|\bcuraciones\s+espirituales\b|\bpor\s+sesión\b|\bgreen\s+card\s+fast\b|\b100\s?%\s+approval\b|\bse\s+buscan\s+(?:señoras|personas|vendedoras)\b"
     r"|\bno\s+(?:doctor|rx|script)\s*(?:needed|required|,|\.|!)|\btext\s+[A-Z]{3,}\s+to\s+\d[\d-]*|\bno\s+fee\s+unless\s+we\s+win\b|\b1-8\d\d-[A-Z]{4,}\b"
     r"|\bdownload\s+(?:it\s+|the\s+app\s+)?now\b|\bboost\s+your\s+(?:rating|ratings|reviews|ranking)\b|\$[A-Z]{3,}\s+(?:token|coin)\b|\b\d{2,}x\s+(?:incoming|gains?|returns?)\b"
+    # sixteenth round: "Comment OIL and I'll send you info", "just started with Young Living", "tell them I sent
+    # you", "Single dads in your area want to meet you", "first session FREE"
+    r"|\bcomment\s+['\"\u2018\u201c]?(?-i:[A-Z]{2,})['\"\u2019\u201d]?\s+(?:and|&)\s+(?:i'?ll|i\s+will|we'?ll|we\s+will)\s+(?:send|dm|message|inbox)\b"
+    r"|\b(?:started|joined|signed\s+up|partnered)\s+(?:up\s+)?(?:with\s+)?(?:young\s+living|doterra|do\s+terra|arbonne|herbalife|monat|plexus|isagenix|it\s+works)\b"
+    r"|\btell\s+(?:them|her|him)\s+(?:i|we)\s+sent\s+(?:you|ya)\b|\b(?:singles|single\s+(?:moms|mums|dads|women|men|ladies|guys)|hot\s+(?:moms|girls|guys|women))\s+in\s+your\s+area\b|\bclick\s+(?:on\s+)?my\s+profile\b"
+    r"|\bfirst\s+(?:session|visit|consult\w*|class|lesson|month)\s+(?:is\s+)?(?-i:FREE)\b|\bfirst\s+(?:session|consult\w*|class|lesson)\s+(?:is\s+)?free\b(?=[^\n]{0,120}?(?:\btext\b|\bcall\b|\bdm\b|\bbook\b|\d{3}\W?\d{4}))"
     r"|\b(?:cheap|fast|discreet|reliable|overnight)\b[^.\n]{0,40}\bnever\s+asks?\s+(?:any\s+)?questions\b|\bbook\s+(?:a|your)\s+free\s+(?:\w+\s+)?(?:call|consult\w*|session|assessment|evaluation)\b",
     r"\b(?:use|enter|apply)\s+(?:my\s+|the\s+)?(?:promo\s+|discount\s+|coupon\s+|referral\s+|affiliate\s+)?code\b|\b(?:promo|coupon|discount|referral|affiliate)\s+(?:code|link)\b|(?<!not\s)(?<!never\s)(?<!never\sdo\s)(?<!isn't\s)(?<!wasn't\s)(?<!\bno\s)\bsponsored\b|\bnot\s+sponsored\b(?=[^\n]{0,200}?(?:https?:|www\.|\.com\b|\.net\b|👉|\blink\b|\bdm\b))|\bi\s+(?:sell|am\s+selling|'?m\s+selling|distribute|represent)\b|\b(?:our|my)\s+(?:company|brand|product|products|store|shop|clinic|supplement|program|course|app|e-?book|coaching|services?)\s+(?:offers?|sells?|has|can|will|helps?|is)\b",
 ]

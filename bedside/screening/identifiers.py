@@ -272,6 +272,8 @@ _KIN = f"(?:{_KIN_WORDS})"
 _NOT_AGE_UNIT = (
     r"(?!\s*(?:%|percent|lbs?\b|pounds|kg\b|kilos|mg|mcg|ml|units?\b|feet|foot|ft\b|inches|cm\b|mm\b|stone\b|degrees|°|"
     r"points?|times|o'?clock|am\b|pm\b|minutes|mins?\b|hours?|hrs?\b|bpm|mmhg|mmol|mg/dl|[:/]|\.\d|,\d|-\d|['’]\d|"
+    # "my daughter is 38 weeks", "lost our baby at 22 weeks": weeks of a pregnancy, not an age ("6 weeks old" is)
+    r"(?:weeks?|wks?)\b(?![\s-]*old)|"
     # "my wife is 2 years sober": a span of time, not an age
     r"(?:days?|weeks?|months?|years?|yrs?)\s+(?:sober|clean|smoke-?free|alcohol-?free|drug-?free|cancer-?free|free|post-?op|out|in\s+recovery|since|ago|married)\b))"
 )
@@ -283,6 +285,10 @@ _KIN_AGE = re.compile(
     rf"|\b(?:my|our|a|his|her)\s+(\d{{1,2}})[\s-]*(?:months?|mos?|weeks?|wks?|days?)[\s-]*old\b"
     rf"|\bwhen\s+(?:i|he|she|they|we)\s+(?:was|were)\s+(?:only\s+|just\s+)?(\d{{1,3}})\b{_NOT_AGE_UNIT}"
     rf"|\b{_KIN}\s+(?:\w+\s+)?(?:lived|made\s+it|lives|is\s+living)\s+(?:to|till|until|past)\s+(?:be\s+|age\s+)?(\d{{2,3}})\b{_NOT_AGE_UNIT}"
+    # "my daughter's 6th birthday party"
+    rf"|\b(?:my|our|his|her|their)\s+(?:[\w-]+['’]s\s+)?(\d{{1,3}})(?:st|nd|rd|th)\s+(?:birthday|bday|b-day)\b"
+    # "At 72 I thought I'd seen it all": a sentence that opens on the writer's age
+    rf"|(?:^|[.?!]\s+|\n)at\s+((?:1[3-9]|[2-9]\d))\b{_NOT_AGE_UNIT},?\s+(?:i|i'?m|im|i'?ve|ive|i'?d|my|we|we'?re)\b"
     rf"|(?:^|[.?!]\s+|\n)(\d{{2}})(?=\s+and\s+(?:just|now|still|i|my|have|had|got|been|already|recently)\b|,\s*(?:non-?smoker|smoker|male|female|[MF]\b|healthy|active|overweight|no\s+meds|on\s+))",
     re.I,
 )
@@ -610,10 +616,22 @@ _NOT_BEFORE_INSTITUTION = frozenset({"surgeon"})
 _SCHOOL = re.compile(r"\b((?:St\.?\s+)?[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,})?\s+(?:High|Middle|Elementary|Junior\s+High|Prep|Academy)(?:\s+School)?)\b")
 _SCHOOL_WORDS = frozenset({"high", "middle", "elementary", "prep", "academy"})
 _WHERE_I_LIVE = re.compile(r"\b([A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,})?),?\s+(?:where|which\s+is\s+where)\s+(?i:i|we)\s+(?:live|grew\s+up|work)\b")
+# where the writer lives, named with a cue that only places take: "Up here in Pine Hollow", "out past Millers
+# Creek", "we're out on Route 4"
+_HERE_IN = re.compile(r"\bhere\s+in\s+((?!The\b)[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,}){0,2})\b")
+_PLACE_FEATURE = re.compile(
+    r"\b(?:past|near|by|off|outside|behind|beyond|at|in|from)\s+((?:[A-Z][a-z]{2,}\s+){1,2}(?:Creek|Hollow|Valley|Ridge|Springs|Falls|Lake|Mill|Mills|Heights|Junction|Crossing|Corners|Landing|Bend|Flats|Hill|Hills|Gap|Gulch|Bluff|Bottoms)\b)"
+)
+_ROUTE = re.compile(r"\b(?:on|off|near|along|past|by|just\s+off)\s+((?:Route|Rt\.?|Highway|Hwy\.?|County\s+Road|State\s+Road|Farm\s+Road)\s?\d{1,4})\b")
 # a commenter introducing themselves: "Hi all, Tomasz from Gdańsk here", "Marge in Tulsa here"
 _FROM_HERE = re.compile(
     r"(?:^|[.!?,;:]\s*|\b(?i:hi|hello|hey)\s+)(?!(?i:hi|hello|hey|greetings|love|hugs|regards|cheers|thanks|everyone|all|folks|there|someone|anyone|somebody|anybody|people|lurker|mum|mom|mama|dad|grandma|grandpa|nurse|doctor|doc|pharmacist|teacher|parent)\b)"
     r"([A-Z][^\W\d_]{1,30})\s+(?:from|in|over\s+in|out\s+in)\s+((?:[A-Z][^\W\d_]{1,30}[\s-]?){1,3}?)\s*,?\s+here\b"
+)
+# a member of the practice's staff by first name: "Mark from billing sorted out my claim", "Jen at the front desk"
+_STAFF_NAME = re.compile(
+    r"(?<![\w.])(?!(?:Everyone|Everybody|Someone|Somebody|Anyone|Anybody|Nobody|Folks|People|Staff|Lady|Ladies|Guy|Guys|Girl|Girls|Woman|Women|Man|Men|Person|Team|Nurse|Nurses|Doctor|Doctors|Thanks|Thank|Shoutout|Shout|Kudos|Whoever|Those|These|They|Them|Someone|The|Your|Our|My|His|Her|And|But)\b)"
+    r"([A-Z][a-z]{2,15})\s+(?:from|in|at|over\s+in|up\s+at|down\s+in)\s+(?:the\s+)?(?i:billing|front\s+desk|reception|scheduling|registration|check-?in|check-?out|patient\s+services|medical\s+records|the\s+lab)\b"
 )
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'-]+)\s*$")
 _INITIAL_NAME = re.compile(r"(?<![\w.'/&+-])([A-Z])\.\s?([A-Z][A-Za-z'-]{2,})\b")
@@ -1136,7 +1154,7 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
             if not (f[2] in ("LOCATION", "NAME") and (_is_nation(text[f[0] : f[1]]) or _not_name_or_place(text[f[0] : f[1]]) or any(s <= f[0] and f[1] <= e for s, e in handles)))
             # "Bell's palsy", "braxton hicks contractions": a condition named after a person;
             # "the Saturday clinic": a day, not a place
-            and not (f[2] in ("NAME", "LOCATION") and _EPONYM_AFTER.match(text, f[1]))
+            and not (f[2] in ("NAME", "LOCATION") and (_EPONYM_AFTER.match(text, f[1]) or _PLACE_DISEASE.match(text, f[1])))
             and not (f[2] in ("NAME", "LOCATION") and text[f[0] : f[1]].lower() in disclosure.drug_words())
             and not (f[2] in ("NAME", "LOCATION") and _CONTRACTION_IN.search(text[f[0] : f[1]]))
             and not (f[2] == "NAME" and text[f[0] : f[1]].lower().replace("\u2019", "'").removesuffix("'s") in _PRONOUNS)  # "it's"
@@ -1198,13 +1216,19 @@ _EPONYM_AFTER = re.compile(
     r"(?:-[A-Z][a-z]+){0,3}(?:'s|’s|')?\s+(?:hicks\s+)?(?:disease|syndrome|palsy|sign|test|maneuver|manoeuvre|contractions|phenomenon|tumou?r|lymphoma|ulcer|cyst|reflex|score|criteria|scale|node|esophagus|oesophagus|thyroiditis|dementia|neuroma|neuralgia|contracture|fracture|disorder"
     # a named cycle, law or effect, and the charities named after a disease: "the Krebs cycle", "the Ehlers-Danlos Society"
     r"|cycle|law|effect|society|foundation|association|trust"
+    # a disease named after a place: "Rocky Mountain spotted fever", "West Nile virus"
+    r"|spotted\s+fever|virus|encephalitis"
     # an insurer or plan: "Delta Dental PPO"
     r"|dental|vision|ppo|hmo|dhmo)\b",
     re.I,
 )
+# "Rocky Mountain spotted fever": the first word of a place a disease is named after
+_PLACE_DISEASE = re.compile(r"(?:\s+[A-Z][a-z]+){1,2}\s+(?:spotted\s+fever|virus|encephalitis)\b")
 _HANDLE = re.compile(r"(?<![\w.+-])@[A-Za-z0-9_.]+[A-Za-z0-9_]")
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[/-](\d{1,2})(?:[/-](\d{2,4}))?")
 _ANY = re.compile(r".+", re.S)
+# in a comment a holiday is no one's date ("AFTER the 4th of July weekend"), however it is written
+_FOURTH_OF_JULY = re.compile(r"(?:the\s+)?(?:4th|fourth)(?:\s+of)?\s+july\b|july\s+(?:4th|fourth)\b", re.I)
 _ORDINAL_NOUN = re.compile(r"\d{1,2}(?:st|nd|rd|th)\s+(?!of\b)[a-z]+", re.I)
 
 
@@ -1219,7 +1243,7 @@ def _model_span_ok(text: str, start: int, end: int, category: str, *, clinical: 
         return False  # an emoji or a mark alone
     if category == "NAME" and any(_CONTRACTION.search(w) for w in span.lower().replace("\u2019", "'").split()):
         return False
-    if category == "DATE" and not clinical and _ORDINAL_NOUN.match(text, start):
+    if category == "DATE" and not clinical and (_ORDINAL_NOUN.match(text, start) or _FOURTH_OF_JULY.match(text, start)):
         return False
     if category == "DATE" and not clinical and not _DIGIT.search(span) and not _DATE_WORD.search(span):
         return False  # in a comment a date has a number or a month, day or holiday ("just", "you're")
@@ -1320,7 +1344,7 @@ def _rule_found(text: str, clinical: bool, clauses: _Clauses) -> list[tuple[int,
     for m in _ZIP_STATE.finditer(text) if digits3 and _ZIP.search(text) else ():
         add(m.start(), m.end(), "ADDRESS", 3)
     for m in _DATE.finditer(text) if digits or words & _MONTH_WORDS else ():
-        if _valid_date(m):
+        if _valid_date(m) and (clinical or not _FOURTH_OF_JULY.match(text, m.start())):
             add(m.start(), m.end(), "DATE", 3)
             until = _DATE_UNTIL.match(text, m.end())  # "10/23-10/25", "10/03/10/04"
             if until is not None and "/" in m.group():
@@ -1379,6 +1403,14 @@ def _rule_found(text: str, clinical: bool, clauses: _Clauses) -> list[tuple[int,
         add(m.start(1), m.end(1), "LOCATION", 5)  # "my daughter goes to Alisal High": a school
     for m in _WHERE_I_LIVE.finditer(text) if not clinical and "live" in words else ():
         add(m.start(1), m.end(1), "LOCATION", 5)  # "places like Wagga where I live"
+    for m in _HERE_IN.finditer(text) if not clinical and "here" in words else ():
+        add(m.start(1), m.end(1), "LOCATION", 5)
+    for m in _PLACE_FEATURE.finditer(text) if not clinical else ():
+        add(m.start(1), m.end(1), "LOCATION", 5)
+    for m in _ROUTE.finditer(text) if not clinical and digits and _PERSONAL_WORD.search(text) else ():
+        add(m.start(1), m.end(1), "LOCATION", 5)
+    for m in _STAFF_NAME.finditer(text) if not clinical else ():
+        add(m.start(1), m.end(1), "NAME", 6)
     for m in _FROM_HERE.finditer(text) if not clinical and "here" in words else ():
         add(m.start(1), m.end(1), "NAME", 6)  # "Tomasz from Gdańsk here": who and where the writer is
         add(m.start(2), m.end(2), "LOCATION", 5)

@@ -753,25 +753,95 @@ _SPAM_15 = [
 ]
 
 
+# --- sixteenth round: public-health department posts; sleep, allergy and ENT; pregnancy ----------
+_GENERAL_16 = [
+    "Are the fireworks still on for the 4th of July with all this smoke?",  # a holiday, nobody's date
+    "Is narcan sold at the pharmacy without a prescription in every state?",
+    "Would love data on how many overdoses the vending machines have reversed.",  # a statistic's topic
+    "Dr. Okafor's TV segment on allergies was so clear",  # the author credited for an appearance
+    "Had no idea adenoidectomy was so common in kids.",
+    "A miscarriage in the first trimester is common and rarely anyone's fault.",
+    "Had a question about the clinic hours, found it in the FAQ, thanks",
+    "At 10 the pool closes, so go early.",  # a time, not an age
+    "Everyone from billing was super helpful",
+    "Is West Nile virus in the county this year?",
+    "Route 66 would make a great road trip",  # a road nobody lives on
+]
+
+
+_SPAM_16 = [
+    "Comment SLEEP and I'll DM you my 5-step insomnia fix 💤",
+    "Just joined doTERRA and the lavender blend knocked out my allergies, message me for a sample",
+    "Hot singles in your area are waiting, click my profile",
+    "Best tacos in town at the truck on Pine, tell them I sent you",
+    "Sleep coaching by phone, first session FREE, text Kayla 555-201-8890",
+]
+
+
+_IDENTIFIERS_16 = [
+    ("Jen at the front desk fixed my referral in two minutes", ["Jen"]),  # a staff member's first name
+    ("At 68 I finally got my hearing checked", ["68"]),  # a sentence that opens on the writer's age
+    ("my son's 9th birthday was ruined by hay fever", ["9"]),
+    ("our daughter is 36 weeks and her ankles are huge", []),  # weeks of a pregnancy, not an age
+    ("Down here in Cedar Bluff the tap water tastes off", ["Cedar Bluff"]),  # where the writer lives
+    ("we're out past Mill Creek and the smoke is thick", ["Mill Creek"]),
+    ("my folks are just off Route 9 and still have no power", ["Route 9"]),
+    ("Caught Rocky Mountain spotted fever from a tick as a kid", []),  # a disease named after a place
+]
+
+
+_CRISES_16 = [
+    "my husband keeps telling me we'd all be better off without him",  # someone else's veiled farewell
+    "since the stillbirth i just want to go be with him",
+    "i don't trust myself alone with the baby right now",
+    "I've been saving up my pain pills, nobody knows",
+    "Got my affairs in order this week. Thanks for all the posts.",
+]
+
+
+# disclosures with the subject left out, and the vocabulary of ENT, sleep and pregnancy
+_PERSONAL_16 = [
+    "Had tonsillectomy as an adult, worst two weeks ever",
+    "Got the new implant last month and the snoring is gone",
+    "Gave birth in March, still exhausted",
+    "ectopic last year, lost a tube",
+    "Reading this at 29 weeks with swollen ankles",
+    "4 rounds of clomid and nothing yet",
+    "MIL's dementia is getting worse",
+    "Coach here, had vocal nodules last season",
+]
+
+
+@pytest.mark.parametrize("text", _PERSONAL_16)
+def test_sixteenth_round_disclosures_are_held(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.health_disclosure and result.decision == HOLD
+
+
+def test_prolapsed_cord_is_an_emergency() -> None:
+    result = screen("my water broke and I can feel the cord, what do I do", "comment")
+    assert result.urgency == "emergency" and result.decision == HOLD
+
+
 # --- the rounds' phrasings, one test per kind ----------------------------------------------
-@pytest.mark.parametrize("text", [*_GENERAL_12, *_GENERAL_13, *_GENERAL_14, *_GENERAL_15])
+@pytest.mark.parametrize("text", [*_GENERAL_12, *_GENERAL_13, *_GENERAL_14, *_GENERAL_15, *_GENERAL_16])
 def test_rounds_general_comments_are_published(text: str) -> None:
     result = screen(text, "comment")
     assert result.decision == PUBLISH, (result.identifiers, result.reasons)
 
 
-@pytest.mark.parametrize("text", [*_SPAM_12, *_SPAM_13, *_SPAM_14, *_SPAM_15])
+@pytest.mark.parametrize("text", [*_SPAM_12, *_SPAM_13, *_SPAM_14, *_SPAM_15, *_SPAM_16])
 def test_rounds_spam_is_rejected(text: str) -> None:
     assert screen(text, "comment").decision == REJECT
 
 
-@pytest.mark.parametrize(("text", "kept"), [*_IDENTIFIERS_12, *_IDENTIFIERS_13, *_IDENTIFIERS_14, *_IDENTIFIERS_15])
+@pytest.mark.parametrize(("text", "kept"), [*_IDENTIFIERS_12, *_IDENTIFIERS_13, *_IDENTIFIERS_14, *_IDENTIFIERS_15, *_IDENTIFIERS_16])
 def test_rounds_identifiers(text: str, kept: list[str]) -> None:
     result = screen(text, "comment")
     assert [text[i.start : i.end] for i in result.identifiers] == kept and (not kept or result.decision == HOLD)
 
 
-@pytest.mark.parametrize("text", [*_CRISES_14, *_CRISES_15])
+@pytest.mark.parametrize("text", [*_CRISES_14, *_CRISES_15, *_CRISES_16])
 def test_rounds_crises_are_held(text: str) -> None:
     result = screen(text, "comment")
     assert result.crisis and result.decision == HOLD
