@@ -465,18 +465,25 @@ def _all_places() -> _Places:
     return _load_places(("data/us_places.tsv", "data/world_places.tsv"))
 
 
+@lru_cache(maxsize=2)  # the two place files
+def _place_words(name: str) -> tuple[tuple[str, ...], ...]:
+    """The lower-case words of each place of 5,000+ inhabitants in the data file NAME, read once
+    (the US list serves both the model's feature and the rules)."""
+    rows = []
+    for line in resources.files("bedside.screening").joinpath(name).read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        place, population = line.rsplit("\t", 1)
+        if int(population) >= _PLACE_MIN_POPULATION:
+            rows.append(tuple(w.lower() for w in _ASCII_TOKEN.findall(place)))
+    return tuple(rows)
+
+
 def _load_places(files: tuple[str, ...]) -> _Places:
     singles: set[str] = set()
     worded: set[str] = set()  # "Lansdowne", "Laurel": also words; a place only after "in"/"from"
     multi: dict[tuple[str, str], set[tuple[str, ...]]] = {}
-    lines = [line for name in files for line in resources.files("bedside.screening").joinpath(name).read_text(encoding="utf-8").splitlines()]
-    for line in lines:
-        if not line or line.startswith("#"):
-            continue
-        name, population = line.rsplit("\t", 1)
-        if int(population) < _PLACE_MIN_POPULATION:
-            continue
-        words = tuple(w.lower() for w in _ASCII_TOKEN.findall(name))
+    for words in (row for name in files for row in _place_words(name)):
         if len(words) == 1:
             low = words[0]
             if len(low) > 3 and low not in _STOP and low not in _DENY and low not in _NOT_PLACE:
