@@ -9,7 +9,7 @@ item is exactly multinomial logistic regression, so the identifier model's libra
 Four classes: N (neither), D (disclosure), A (advice request), DA (both).
 
 How the engine uses it (`engine.screen`, kind "comment"):
-- it raises a flag the patterns missed when its probability is above `RAISE` (0.7; a held
+- it raises a flag the patterns missed when its probability is above `RAISE` (0.5; a held
   comment costs a moderator a click, a published disclosure cannot be taken back) — disclosure
   or advice on its own, or the likelier of the two when the chance of either is above it;
 - it would drop a pattern's disclosure or advice flag when its probability is below `VETO`;
@@ -41,7 +41,7 @@ from bedside.screening import disclosure
 from bedside.screening.ner import Model
 
 MODEL = "data/personal.crfsuite"
-RAISE = 0.7
+RAISE = 0.5
 VETO = 0.0
 LABELS = ("N", "D", "A", "DA")
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+|[?!]")
@@ -72,16 +72,19 @@ _SPAN_OF_TIME = re.compile(
     r"\b(?:\d+|a|few|couple|several|two|three|four|five|six)\s+(?:of\s+)?(?:days?|weeks?|months?|years?|yrs?|hours?)\b"
     r"|\bago\b|\bsince\b|\blast\s+(?:week|month|year|night)\b|\byesterday\b|\bthis\s+morning\b"
 )
+_LONG_WORD = re.compile(r"[a-z]{6,}")
 _DOSE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|ml|units?|iu|%|mmol|mg/dl)\b")
 
 
 def features(text: str) -> list[str]:
-    """Lower-case words (numbers as "0") and adjacent word pairs, and per sentence its word
-    classes, who it is about and their combinations, once each."""
+    """Lower-case words (numbers as "0"), the first five letters of longer ones, adjacent word
+    pairs, and per sentence its word classes, who it is about and their combinations, once each."""
     low = _THE_US.sub("usa", text).lower().translate(_APOSTROPHES)
     words = _words(low)
     found = {"bias"}
     found.update("u=" + w for w in words)
+    # the first five letters of longer words: "diagnosed", "diagnosis" and "diagnoses" share what they teach
+    found.update("p=" + w[:5] for w in _LONG_WORD.findall(low))
     found.update(f"b={a}|{b}" for a, b in itertools.pairwise(words))
     for sentence in disclosure.SENTENCE.findall(low):
         found.update(_sentence_classes(sentence))

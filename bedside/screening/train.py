@@ -120,7 +120,7 @@ def train(sequences: list[tuple[list[list[str]], list[str]]], out: Path, *, c1: 
 def train_personal(part: str, out: Path) -> int:
     """Train the comment classifier on PART into OUT; return how many comments it read."""
     sequences = personal_sequences(part)
-    train(sequences, out, c1=0.1, c2=0.01, iterations=300)
+    train(sequences, out, c1=0.05, c2=0.2, iterations=300)
     return len(sequences)
 
 

@@ -494,7 +494,6 @@ def test_new_genre_disclosures_are_held(text: str) -> None:
     "Do I need a referral to see a genetic counselor?",
     "Can I get your leaflets in Somali?",
     "Where can I read about Charcot-Marie-Tooth disease?",
-    "Acne treatment has come a long way since the orange Clearasil days.",  # a product, not a place
     "I'm so tired of people acting like type 2 is a moral failing.",  # venting, not fatigue
     "Other countries pay $10 a vial for insulin.",  # a price, not an offer
     "The little bakery on Main does a sugar-free cheesecake. Not sponsored, just happy.",
@@ -505,6 +504,13 @@ def test_new_genre_disclosures_are_held(text: str) -> None:
 def test_greetings_scripture_platforms_sayings_and_generic_ages_are_general(text: str) -> None:
     result = screen(text, "comment")
     assert result.decision == PUBLISH, (result.identifiers, result.reasons)
+
+
+def test_a_product_is_no_place() -> None:
+    # the comment is held since the sixteenth round all the same: the classifier reads it as a
+    # disclosure at 0.50, over RAISE (a known cost of the lower threshold, docs/screening.md)
+    text = "Acne treatment has come a long way since the orange Clearasil days."
+    assert not screen(text, "comment").identifiers
 
 
 @pytest.mark.parametrize("text", [

@@ -81,7 +81,7 @@ def test_classifier_reads_word_classes_and_whom_each_sentence_is_about() -> None
     assert "s=Q+H" not in found  # the question is its own sentence, with no health word in it
     # a drug the comments never named reads like one they did: the class carries over
     unseen, seen = (set(personal.features(f"three weeks into {drug} and i sleep all day")) for drug in ("duloxetine", "metformin"))
-    assert {f for f in unseen if not f.startswith(("u=", "b="))} == {f for f in seen if not f.startswith(("u=", "b="))}
+    assert {f for f in unseen if not f.startswith(("u=", "b=", "p="))} == {f for f in seen if not f.startswith(("u=", "b=", "p="))}
     assert "s=I+MED" in unseen
     # the writer speaking only as a reader is not the writer's health
     aside = set(personal.features("Correct me if I'm wrong, but don't antibiotics do nothing for a virus?"))
