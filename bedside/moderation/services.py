@@ -178,6 +178,15 @@ def crisis_text(practice: Practice) -> str:
     )
 
 
+def held_because(summary: dict[str, Any]) -> str:
+    """Return why a held comment was held, in the commenter's words: health information or a
+    request for advice, or (a name, a town, a phone number alone) personal details."""
+    health = summary.get("health_disclosure") or summary.get("advice_request") or summary.get("crisis") or summary.get("urgency", "routine") != "routine"
+    if health or not summary.get("identifiers"):
+        return "it seems to include personal health information or a request for personal advice"
+    return "it seems to include personal details (a name, a place, a date, a contact or a link)"
+
+
 def guidance_for(*, practice: Practice, comment: Comment) -> Guidance:
     """Return the on-page (and API) answer for COMMENT just submitted."""
     summary = comment.screening or {}
@@ -190,8 +199,7 @@ def guidance_for(*, practice: Practice, comment: Comment) -> Guidance:
                         "which our comment policy does not allow.", emergency=emergency, crisis=crisis)
     return Guidance(
         comment.status,
-        "Thank you. Your comment has not been published: it seems to include personal health "
-        "information or a request for personal advice, so a moderator will review it first.",
+        f"Thank you. Your comment has not been published: {held_because(summary)}, so a moderator will review it first.",
         kind_redirection=kind_redirection_text(practice), emergency=emergency, crisis=crisis,
     )
 
@@ -348,8 +356,7 @@ NOTICE_SUBJECT = "About your comment"
 def notice_text(*, practice: Practice, summary: dict[str, Any]) -> str:
     """Return the notice email: guidance only — never the comment, the article or the name."""
     parts = [
-        "Thank you for your comment. It has not been published, because it seemed to include "
-        "personal health information or a request for personal medical advice.",
+        f"Thank you for your comment. It has not been published, because {held_because(summary).replace('it seems', 'it seemed')}.",
         kind_redirection_text(practice),
     ]
     if summary.get("urgency") == "emergency":

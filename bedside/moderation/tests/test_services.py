@@ -233,3 +233,15 @@ def test_contact_details_in_the_name_are_refused(article: Article, name: str) ->
         services.comment_submit(article=article, body=GENERAL, display_name=name, email="s@example.org")
     assert refused.value.field == "display_name"
     assert comments_public(article=article) == [] and not Comment.objects.filter(article=article).exists()
+
+
+def test_held_message_names_what_was_found(article: Article) -> None:
+    # a staff member's first name alone is a personal detail, not health information
+    named = services.comment_submit(article=article, body="Mark from billing sorted out the claim in five minutes.",
+                                    display_name="J.", email="j@example.org")
+    assert named.comment.status == CommentStatus.HELD
+    assert "personal details" in named.guidance.message and "health" not in named.guidance.message
+    advice = services.comment_submit(article=article, body=ADVICE, display_name="K.", email="k@example.org")
+    assert "personal health information or a request for personal advice" in advice.guidance.message
+    notice = services.notice_text(practice=article.practice, summary=named.comment.screening)
+    assert "it seemed to include personal details" in notice and "Mark" not in notice
