@@ -178,13 +178,13 @@ def crisis_text(practice: Practice) -> str:
     )
 
 
-def held_because(summary: dict[str, Any]) -> str:
-    """Return why a held comment was held, in the commenter's words: health information or a
-    request for advice, or (a name, a town, a phone number alone) personal details."""
+def held_for(summary: dict[str, Any]) -> str:
+    """Return what a held comment seemed to include, in the commenter's words: health information
+    or a request for advice, or (a name, a town, a phone number alone) personal details."""
     health = summary.get("health_disclosure") or summary.get("advice_request") or summary.get("crisis") or summary.get("urgency", "routine") != "routine"
     if health or not summary.get("identifiers"):
-        return "it seems to include personal health information or a request for personal advice"
-    return "it seems to include personal details (a name, a place, a date, a contact or a link)"
+        return "personal health information or a request for personal advice"
+    return "personal details (a name, a place, a date, a contact or a link)"
 
 
 def guidance_for(*, practice: Practice, comment: Comment) -> Guidance:
@@ -199,7 +199,7 @@ def guidance_for(*, practice: Practice, comment: Comment) -> Guidance:
                         "which our comment policy does not allow.", emergency=emergency, crisis=crisis)
     return Guidance(
         comment.status,
-        f"Thank you. Your comment has not been published: {held_because(summary)}, so a moderator will review it first.",
+        f"Thank you. Your comment has not been published: it seems to include {held_for(summary)}, so a moderator will review it first.",
         kind_redirection=kind_redirection_text(practice), emergency=emergency, crisis=crisis,
     )
 
@@ -356,7 +356,7 @@ NOTICE_SUBJECT = "About your comment"
 def notice_text(*, practice: Practice, summary: dict[str, Any]) -> str:
     """Return the notice email: guidance only — never the comment, the article or the name."""
     parts = [
-        f"Thank you for your comment. It has not been published, because {held_because(summary).replace('it seems', 'it seemed')}.",
+        f"Thank you for your comment. It has not been published, because it seemed to include {held_for(summary)}.",
         kind_redirection_text(practice),
     ]
     if summary.get("urgency") == "emergency":

@@ -637,7 +637,7 @@ _FROM_HERE = re.compile(
 )
 # a member of the practice's staff by first name: "Mark from billing sorted out my claim", "Jen at the front desk"
 _STAFF_NAME = re.compile(
-    r"(?<![\w.])(?!(?:Everyone|Everybody|Someone|Somebody|Anyone|Anybody|Nobody|Folks|People|Staff|Lady|Ladies|Guy|Guys|Girl|Girls|Woman|Women|Man|Men|Person|Team|Nurse|Nurses|Doctor|Doctors|Thanks|Thank|Shoutout|Shout|Kudos|Whoever|Those|These|They|Them|Someone|The|Your|Our|My|His|Her|And|But)\b)"
+    r"(?<![\w.])(?!(?:Everyone|Everybody|Someone|Somebody|Anyone|Anybody|Nobody|Folks|People|Staff|Lady|Ladies|Guy|Guys|Girl|Girls|Woman|Women|Man|Men|Person|Team|Nurse|Nurses|Doctor|Doctors|Thanks|Thank|Shoutout|Shout|Kudos|Whoever|Those|These|They|Them|The|Your|Our|My|His|Her|And|But)\b)"
     r"([A-Z][a-z]{2,15})\s+(?:from|in|at|over\s+in|up\s+at|down\s+in)\s+(?:the\s+)?(?i:billing|front\s+desk|reception|scheduling|registration|check-?in|check-?out|patient\s+services|medical\s+records|the\s+lab)\b"
 )
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z'-]+)\s*$")
@@ -1223,14 +1223,12 @@ _EPONYM_AFTER = re.compile(
     r"(?:-[A-Z][a-z]+){0,3}(?:'s|’s|')?\s+(?:hicks\s+)?(?:disease|syndrome|palsy|sign|test|maneuver|manoeuvre|contractions|phenomenon|tumou?r|lymphoma|ulcer|cyst|reflex|score|criteria|scale|node|esophagus|oesophagus|thyroiditis|dementia|neuroma|neuralgia|contracture|fracture|disorder"
     # a named cycle, law or effect, and the charities named after a disease: "the Krebs cycle", "the Ehlers-Danlos Society"
     r"|cycle|law|effect|society|foundation|association|trust"
-    # a disease named after a place: "Rocky Mountain spotted fever", "West Nile virus"
-    r"|spotted\s+fever|virus|encephalitis"
     # an insurer or plan: "Delta Dental PPO"
     r"|dental|vision|ppo|hmo|dhmo)\b",
     re.I,
 )
-# "Rocky Mountain spotted fever": the first word of a place a disease is named after
-_PLACE_DISEASE = re.compile(r"(?:\s+[A-Z][a-z]+){1,2}\s+(?:spotted\s+fever|virus|encephalitis)\b")
+# a disease named after a place, from any word of the place: "Rocky Mountain spotted fever", "West Nile virus"
+_PLACE_DISEASE = re.compile(r"(?:\s+[A-Z][a-z]+){0,2}\s+(?i:spotted\s+fever|virus|encephalitis)\b")
 _HANDLE = re.compile(r"(?<![\w.+-])@[A-Za-z0-9_.]+[A-Za-z0-9_]")
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[/-](\d{1,2})(?:[/-](\d{2,4}))?")
 _ANY = re.compile(r".+", re.S)
