@@ -37,14 +37,25 @@ typecheck: $(STAMP)
 
 # The PostgreSQL pass leaves out what no database touches: the screening engine (pure Python)
 # and the browser suite (it serves its own SQLite instance); both ran in the SQLite pass.
+# With a PostgreSQL URL the two passes run side by side, one per core (their databases, ports
+# and Redis queue names are their own); the PostgreSQL pass's output is printed after the
+# SQLite pass's, and the target fails if either pass fails.
 pytest: $(STAMP)
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -q
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== again on PostgreSQL ($$TEST_DATABASE_URL)"; \
-		BEDSIDE_TEST_DB=postgres DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -q \
-			--ignore=bedside/screening --ignore=bedside/e2e; \
+		log=$$(mktemp); \
+		echo "== SQLite pass; the PostgreSQL pass ($$TEST_DATABASE_URL) runs beside it, its output below"; \
+		BEDSIDE_TEST_DB=postgres DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -q -p no:cacheprovider \
+			--ignore=bedside/screening --ignore=bedside/e2e > "$$log" 2>&1 & pg=$$!; \
+		trap 'kill $$pg 2>/dev/null; rm -f "$$log"' INT TERM; \
+		DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -q; sqlite=$$?; \
+		wait $$pg; postgres=$$?; \
+		echo "== PostgreSQL pass ($$TEST_DATABASE_URL)"; cat "$$log"; rm -f "$$log"; \
+		echo "== SQLite pass exit $$sqlite, PostgreSQL pass exit $$postgres"; \
+		[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]; \
 	else \
+		DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest -q; sqlite=$$?; \
 		echo "TEST_DATABASE_URL is not set: the PostgreSQL run is skipped."; \
+		exit $$sqlite; \
 	fi
 
 test: lint typecheck pytest
