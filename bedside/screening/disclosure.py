@@ -57,6 +57,10 @@ CONDITION = (
     r"passed out|fainted|collapsed|unresponsive|not breathing|isn'?t waking up|won'?t wake up|"
     r"cold sores?|canker sores?|sores|warts|nicu|picu|premature|preemie|born early|"
     r"vocal (?:cord )?nodules|deviated septum|sinusitis|sinus infections?|nasal polyps|ear infections?|hay fever|restless legs?|narcolepsy|"
+    # seventeenth round: digestive, urological and neurological conditions as commenters name them
+    r"utis|erectile (?:dysfunction|issues|problems)|hemorrhoids|haemorrhoids|diverticulitis|diverticulosis|hernia|overactive bladder|incontinence|"
+    r"bph|enlarged prostate|prostatitis|brain injury|tbi|concussions?|aphasia|essential tremor|tremors?|sciatica|pancreatitis|gastroparesis|sibo|"
+    r"barrett'?s(?: esophagus)?|h\.? ?pylori|interstitial cystitis|cystitis|anal fissures?|fissures?|fistula|trigeminal neuralgia|"
     r"blighted ovum|ectopic(?: pregnancy)?|chemical pregnancy|molar pregnancy|stillbirth|retained placenta|placenta previa|preterm labou?r|hyperemesis|mastitis|tongue[\s-]?tie|memory care|"
     r"addiction|alcoholism|alcoholic|sober|relapse|overdose|a1c|hba1c|blood sugar|glucose|psa|tsh|ldl|hdl|"
     r"triglycerides|bmi|blood pressure|bp|cancer|polyps?|lump|mass|cyst|nodule|fracture|broken \w+|torn \w+|"
@@ -114,7 +118,7 @@ SYMPTOM = (
     r"out of breath|wheez\w*|cough\w*|fever\w*|chills|sweats|night sweats|palpitations|racing heart|"
     r"heart racing|chest pain|headaches?|migraines?|cramps?|cramping|bloat\w*|rash\w*|hives|itch\w*|"
     r"swell\w*|swollen|bruis\w*|bleed\w*|spotting|blurr\w*|blurry vision|insomnia|can'?t sleep|"
-    r"trouble sleeping|anxious|anxiety|depressed|panic|hair loss|losing hair|weight gain|gaining weight|"
+    r"trouble sleeping|anxious|anxiety|depressed|panic(?![\s-]+(?:pick\w*|buy\w*|bought|mode|button|room|order\w*|sell\w*|clean\w*|scroll\w*|googl\w*))|hair loss|losing hair|weight gain|gaining weight|"
     r"weight loss|losing weight|hot flashes|lumps?|sore|soreness|stiff\w*|aches?|achy|burning|"
     r"side effects?|reaction|symptoms?|flare\w*|relapse\w*|threw up|thrown up|puk(?:e|ed|ing)|sneez\w*|meltdowns?|shedding|hair\s+(?:is\s+)?falling\s+out|crusted|discharge|pus|oozing)"
 )
@@ -142,7 +146,7 @@ _DISCLOSURE = [
     r"\b(?:\w+\s+)?(?:years?|months?|weeks?|days?)\s+(?:cancer[\s-]free|sober|clean|in\s+remission|post-?op|postpartum|smoke[\s-]free|out\s+from\s+(?:my\s+)?surgery)\b|\bpost-?op\s+day\s+\d+",
     rf"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:been|still)\s+(?:on|taking)\s+{MEDICATION}\b",
     r"\b(?:just\s+|recently\s+|finally\s+)?got\s+diagnosed\b|\b(?:was|were|got|been)\s+diagnosed\s+(?:with|at|in|last|this|when)\b",
-    rf"\b(?:i|we|{MY_REL})\s+(?:keep\s+getting|keeps\s+getting|missed|forgot|skipped)\s+(?:\w+\s+){{0,3}}(?:{CONDITION}|{MEDICATION}|doses?|utis?|infections?|nosebleeds?)\b",
+    rf"\b(?:i|we|{MY_REL})\s+(?:keep\s+getting|keeps\s+getting|missed|forgot|skipped)\s+(?:(?!about\b|was\b|is\b|what\b|how\b|that\b|where\b)\w+\s+){{0,3}}(?:{CONDITION}|{MEDICATION}|doses?|utis?|infections?|nosebleeds?)\b",
     rf"\b(?:our|my)\s+{RELATIVE}\s+(?:is|has|had|was|gets|got|takes|snores|stops\s+breathing|can'?t|cannot|keeps|struggles|suffers|needs|uses|went|started)\b(?:\s+[\w'-]{{1,40}}){{0,4}}?\s+(?:{CONDITION}|{MEDICATION}|{PROCEDURE}|{SYMPTOM}|\d+\s+and\s+on|on\s+{MEDICATION})\b",
     # "I have/had/suffer from/live with <condition>"
     rf"\b(?:i|{MY_REL}|he|she)\s+(?:already\s+|also\s+|just\s+|recently\s+|once\s+|previously\s+|both\s+)?(?:have|has|had|got|get|gets|suffers?\s+(?:from|with)|suffered\s+(?:from|with)|struggles?\s+with|struggled\s+with|deal\s+with|deals\s+with|dealt\s+with|battled?|beat|survived|am\s+living\s+with|is\s+living\s+with|live\s+with|lives\s+with|am\s+recovering\s+from|is\s+recovering\s+from|'?m\s+recovering\s+from|passed\s+away\s+from|died\s+(?:of|from)|developed|caught|tested\s+positive\s+for|has\s+been\s+fighting|was\s+hospitali[sz]ed\s+(?:for|with))\s+(?!(?:read|heard|seen|learned|learnt|wondered|known|always|never|no|questions?|a\s+question|been\s+reading|been\s+wondering|friends?|people|someone|nothing|any)\b)(?:[\w'-]{{1,40}}\s+){{0,3}}?{CONDITION}\b",
@@ -203,6 +207,15 @@ _DISCLOSURE = [
     r"|\b(?:(?:i|we)\s+)?lost\s+(?:a|my|one|both|the|our)\s+(?:tube|tubes|ovary|ovaries|baby|pregnancy|twins)\b"
     r"|\b(?:reading|writing|here|me|i'?m|im|currently)\s+(?:this\s+)?at\s+\d{1,2}(?:\+\d)?\s*(?:weeks|wks)\b"
     r"|(?:(?<![\w\s,'])|(?<=[.!?]\s))\d{1,2}(?:\+\d)?\s*(?:weeks|wks)\s+(?:pregnant|along)\b",
+    # seventeenth round, subject-less again: "Recurrent UTIs for years", "Erectile issues at 35 was the most
+    # humiliating thing", "IBS flare number 4", "UC flare", "Stroke survivor.", "Brain injury survivor (car
+    # accident)", "Turned out to be blood pressure + anxiety"; "28M with IBS-C"; "still passing stones"
+    rf"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:(?:recurrent|chronic|constant|frequent|bad|severe|monthly|yearly|[\w-]+)\s+){{0,2}}?(?:{CONDITION})(?:\s+stage\s+\w+)?\s+(?:for\s+(?:years|months|decades|ages|(?:\d+|two|three|four|five|six|ten|twenty)\s+(?:years|yrs|months))(?!\s+(?:can|could|may|might|will|would|is|are|raises?|increases?|leads?|causes?|damages?)\b)|since\s+(?:i\s+was|(?:19|20)\d\d|childhood|my\s+(?:teens|twenties|20s))|at\s+\d{{2}}\b(?!\s+(?:is|are|isn'?t|aren'?t|becoming|seems?|can|could|would)\b))"
+    rf"|(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:[\w'-]+\s+)?(?:{CONDITION}|(?-i:UC))\s+flare(?:[\s-]?ups?|s)?\b(?!\s+(?:triggers?|is|are|can|happens?)\b)"
+    rf"|(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:[\w'-]+\s+)?(?:{CONDITION}|sepsis|icu|burn|suicide\s+attempt)\s+survivor\b(?!s)"
+    rf"|(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:it\s+)?turned\s+out\s+(?:to\s+be|it\s+was|i\s+had|to\s+have\s+been)\s+(?:just\s+)?(?:an?\s+|my\s+)?(?:[\w-]+\s+){{0,2}}?(?:{CONDITION})\b"
+    r"|(?<![\w./-])(?:\d{2}\s?[MFmf]|[MF]\d{2})(?![\w/%])\s*,?\s+(?:with|w/|here\s+with|and\s+(?:i\s+)?(?:have|had|on|just|recently))\b"
+    r"|\b(?:still|keeps?|kept|been|i'?m|i\s+am|he'?s|she'?s|is|was|just|finally)\s+pass(?:ing|ed)\s+(?:a\s+|another\s+|my\s+|his\s+|her\s+)?(?:kidney\s+)?stones?\b",
     # subject-less injuries and courses of treatment: "tore my hamstring water skiing", "coming
     # off venlafaxine was hell", "Mirena user of 5 years", fertility and sexual-health shorthand
     rf"(?:(?<![\w\s,'])|(?<=[.!?]\s))(?:i\s+)?(?:tore|broke|sprained|strained|pulled|dislocated|fractured|ruptured|injured|blew\s+out|busted|wrecked|did)\s+my\s+(?:left\s+|right\s+|\w+\s+)?(?:{BODY}|hamstring|hammy|calf|achilles|acl|mcl|meniscus|rotator\s+cuff|labrum|groin|quad|glute|it\s+band|ankle|wrist|shoulder|knee|back|neck|hip|elbow|toe|finger|rib|ribs)\b"
@@ -330,7 +343,13 @@ _SPAM = [
     r"|\b(?:started|joined|signed\s+up|partnered)\s+(?:up\s+)?(?:with\s+)?(?:young\s+living|doterra|do\s+terra|arbonne|herbalife|monat|plexus|isagenix|it\s+works)\b"
     r"|\btell\s+(?:them|her|him)\s+(?:i|we)\s+sent\s+(?:you|ya)\b|\b(?:singles|single\s+(?:moms|mums|dads|women|men|ladies|guys)|hot\s+(?:moms|girls|guys|women))\s+in\s+your\s+area\b|\bclick\s+(?:on\s+)?my\s+profile\b"
     r"|\bfirst\s+(?:session|visit|consult\w*|class|lesson|month)\s+(?:is\s+)?(?-i:FREE)\b|\bfirst\s+(?:session|consult\w*|class|lesson)\s+(?:is\s+)?free\b(?=[^\n]{0,120}?(?:\btext\b|\bcall\b|\bdm\b|\bbook\b|\d{3}\W?\d{4}))"
-    r"|\b(?:cheap|fast|discreet|reliable|overnight)\b[^.\n]{0,40}\bnever\s+asks?\s+(?:any\s+)?questions\b|\bbook\s+(?:a|your)\s+free\s+(?:\w+\s+)?(?:call|consult\w*|session|assessment|evaluation)\b",
+    r"|\b(?:cheap|fast|discreet|reliable|overnight)\b[^.\n]{0,40}\bnever\s+asks?\s+(?:any\s+)?questions\b|\bbook\s+(?:a|your)\s+free\s+(?:\w+\s+)?(?:call|consult\w*|session|assessment|evaluation)\b"
+    # seventeenth round: "Big pharma is hiding it. Buy the ebook", "our essential oil blend… Inbox for price list",
+    # "We provide 10k real followers", "we erase debts in 7 days", "free gift card for the first 100 signups"
+    r"|\bbig\s+pharma\s+(?:is|are|has\s+been|have\s+been)\s+(?:hiding|suppressing|burying|covering\s+up)\b|\bbuy\s+(?:the|my|our)\s+e-?book\b|\b(?:our|my)\s+(?:[\w-]+\s+){0,2}oil\s+blends?\b(?=[^\n]{0,120}?(?:\bprices?\b|\binbox\b|\bdm\b|\border\b|\bbuy\b|\$|no\s+meds|\bnaturally\b|\bcures?\b))"
+    r"|\binbox\s+(?:me\s+|us\s+)?(?:for|4)\s+(?:the\s+)?(?:price|prices|pricing|price\s+list|details|info|orders?)\b|\bno\s+(?:meds|medication|drugs|pills)\s+needed\b"
+    r"|\b(?:\d+k|\d[\d,]{2,})\s+(?:real\s+|active\s+|organic\s+|targeted\s+)?(?:followers|likes|subscribers)\b|\bwe\s+(?:erase|eliminate|wipe\s+out|clear)\s+(?:your\s+)?(?:medical\s+)?debts?\b"
+    r"|\bfree\s+gift\s+cards?\b|\bfor\s+the\s+first\s+\d+\s+(?:signups|sign-ups|customers|callers|buyers|people\s+to\s+sign\s+up)\b|(?-i:\bFREE\s+[Cc]onsult\w*)",
     r"\b(?:use|enter|apply)\s+(?:my\s+|the\s+)?(?:promo\s+|discount\s+|coupon\s+|referral\s+|affiliate\s+)?code\b|\b(?:promo|coupon|discount|referral|affiliate)\s+(?:code|link)\b|(?<!not\s)(?<!never\s)(?<!never\sdo\s)(?<!isn't\s)(?<!wasn't\s)(?<!\bno\s)\bsponsored\b|\bnot\s+sponsored\b(?=[^\n]{0,200}?(?:https?:|www\.|\.com\b|\.net\b|👉|\blink\b|\bdm\b))|\bi\s+(?:sell|am\s+selling|'?m\s+selling|distribute|represent)\b|\b(?:our|my)\s+(?:company|brand|product|products|store|shop|clinic|supplement|program|course|app|e-?book|coaching|services?)\s+(?:offers?|sells?|has|can|will|helps?|is)\b",
 ]
 _SHOP_URL = re.compile(r"(?:https?://|www\.)\S*?(?:(?<![a-z])(?:shop|store|buy|pharma|rx|pills?|meds|deals?|discount|cheap|casino|bet|loans?|crypto|coin|trade|invest|promo|sale|offer)|(?:shop|store|buy|pharma|rx|pills|meds|deals?|discount|cheap|casino|loans?|crypto|promo|sale|offer)(?![a-z]))\S*|\b\S+\.(?:shop|store|xyz|top|online|site|biz|ru|cn)\b", re.IGNORECASE)
@@ -457,10 +476,23 @@ def drug_words() -> frozenset[str]:
 _DRUG_TOKEN = re.compile(r"[a-z][a-z0-9-]{3,}", re.IGNORECASE)
 
 
+# vaccines by brand: a vaccination alone discloses no condition ("if I already got the old Zostavax"), as
+# "got my flu shot" does not (see CONDITION)
+_VACCINE_BRANDS = frozenset(
+    """
+    adacel boostrix boostrix-ipv comirnaty spikevax novavax nuvaxovid fluzone fluad flublok flucelvax flumist afluria
+    fluarix flulaval gardasil gardasil-9 pneumovax prevnar vaxneuvance capvaxive shingrix zostavax arexvy abrysvo mresvia
+    heplisav engerix-b recombivax twinrix havrix vaqta menveo menactra menquadfi bexsero trumenba penbraya proquad
+    priorix varivax rotateq rotarix pentacel pediarix vaxelis kinrix quadracel daptacel infanrix ipol typhim vivotif
+    ixiaro imovax rabavert dengvaxia jynneos
+    """.split()
+)
+
+
 def drugs_in(text: str) -> list[re.Match[str]]:
-    """The words of TEXT that are drug names (see drug_words)."""
+    """The words of TEXT that are drug names (see drug_words), vaccines left out."""
     drugs = drug_words()
-    return [m for m in _DRUG_TOKEN.finditer(text) if m.group().lower() in drugs]
+    return [m for m in _DRUG_TOKEN.finditer(text) if m.group().lower() in drugs and m.group().lower() not in _VACCINE_BRANDS]
 
 
 def only_reading(sentence: str) -> bool:
@@ -527,7 +559,7 @@ _FIRST_SINGULAR = re.compile(r"\b(?:i|i'?m|im|i'?ve|ive|i'?d|" + _ME + r"|my|min
 # set phrases whose "my" or "me" is nobody's health: "…change my mind", "my two cents", "oh my god", "the insulin
 # price thing makes me so angry", "night sweats threads always scare me", "I get that the ER is expensive"
 _IDIOM = re.compile(
-    r"\bchange\s+my\s+mind\b|\b(?:gives?|gave|giving)\s+me\s+a\s+heart\s+attack\b|\b(?:makes?|made|making|gets?|got|drives?|drove)\s+me\s+(?:so\s+|really\s+|just\s+)?(?:angry|mad|furious|sad|crazy|nuts|laugh|cry|smile|rage|scream)\b|\b(?:always\s+|still\s+)?(?:scares?|terrif(?:y|ies)|freaks?)\s+me(?:\s+out)?\b|\bi\s+get\s+(?:that|why)\b|\bmy\s+(?:two|2)\s+cents\b|\bin\s+my\s+(?:humble\s+|honest\s+)?opinion\b|\boh\s+my\s+(?:god|gosh|word|days)\b|\bmy\s+(?:feed|timeline|fyp|for\s+you\s+page)\b|\b(?:blows?|blew|blowing)\s+my\s+mind\b|\bif\s+you\s+ask\s+me\b",
+    r"\bchange\s+my\s+mind\b|\b(?:gives?|gave|giving)\s+me\s+a\s+heart\s+attack\b|\b(?:gives?|gave|giving|got)\s+me\s+(?:the\s+)?(?:chills|goosebumps|shivers)\b|\b(?:makes?|made|making|gets?|got|drives?|drove)\s+me\s+(?:so\s+|really\s+|just\s+)?(?:angry|mad|furious|sad|crazy|nuts|laugh|cry|smile|rage|scream)\b|\b(?:always\s+|still\s+)?(?:scares?|terrif(?:y|ies)|freaks?)\s+me(?:\s+out)?\b|\bi\s+get\s+(?:that|why)\b|\bmy\s+(?:two|2)\s+cents\b|\bin\s+my\s+(?:humble\s+|honest\s+)?opinion\b|\boh\s+my\s+(?:god|gosh|word|days)\b|\bmy\s+(?:feed|timeline|fyp|for\s+you\s+page)\b|\b(?:blows?|blew|blowing)\s+my\s+mind\b|\bif\s+you\s+ask\s+me\b",
     _FLAGS,
 )
 
@@ -588,6 +620,7 @@ _PET = re.compile(
     r"(?:golden\s+|labrador\s+)?retrievers?|labradors?|poodles?|terriers?|spaniels?|beagles?|bulldogs?|doodles?|huskies|husky|dachshunds?|german\s+shepherds?)\b",
     _FLAGS,
 )
+_NO_IDEA = re.compile(r"i\s+had\s+no\s+(?:idea|clue)\b", _FLAGS)
 _QUOTED = re.compile(r'"[^"\n]{1,200}"|\u201c[^\u201d\n]{1,200}\u201d')
 _GENERIC = re.compile(r"\b(?:he\s+or\s+she|she\s+or\s+he|his\s+or\s+her|her\s+or\s+his|he/she|s/he|his/her)\b", _FLAGS)
 
@@ -626,6 +659,8 @@ def signals(text: str) -> list[tuple[str, int, int]]:
                 continue
             if label == "health_disclosure" and _PET.match(norm, start):
                 continue  # "my dog was just diagnosed with diabetes": no person's health
+            if label == "health_disclosure" and _NO_IDEA.match(norm, start):
+                continue  # "I had no idea the lab bills separately": knowing, not having
             if label in ("spam", "promotion") and quoted and any(lo <= start and end <= hi for lo, hi in quoted):
                 continue  # the "doctors hate this one trick" energy of the replies: quoted, not sold
             found.append((label, start, end))

@@ -106,7 +106,7 @@ MEDWORDS = (
 # (label, pattern, level, crisis)
 _TARGETS: list[tuple[str, str, str, bool]] = [
     # --- crisis: suicide and self-harm, direct ------------------------------------------
-    ("suicidal", rf"(?:suicid\w*|su[i1]c[i1]d\w*|s\*+[a-z]*cid\w*|sewer\s?slide|self[\s-]?delete)(?!\s+{MEDWORDS}\b)", EMERGENCY, True),
+    ("suicidal", rf"(?:suicid\w*|su[i1]c[i1]d\w*|s\*+[a-z]*cid\w*|sewer\s?slide|self[\s-]?delete)(?!\s+(?:{MEDWORDS}|headaches?|squad|doors?|bombers?|bombings?|rates?|statistics|stats|research)\b)", EMERGENCY, True),
     ("suicidal", r"(?-i:\bSI\b)(?!\s+joint)", EMERGENCY, True),
     ("suicidal", rf"(?:kill|killed|killing|off|offing|shoot|hang|hanging|drown|end|ending)\s+{ME}|cut\s+{ME}\s+(?:again|on\s+purpose|deep\w*|to\s+feel)|(?:hurt|harm|hurting|harming|cutting|burning)\s+{ME}\s+(?:again|on\s+purpose|intentionally|to\s+feel)", EMERGENCY, True),
     ("suicidal", r"\bkms\b|\bunalive\w*|\bctb\b", EMERGENCY, True),
@@ -125,6 +125,10 @@ _TARGETS: list[tuple[str, str, str, bool]] = [
     ("suicidal", r"(?:says|said|saying|keeps?\s+saying|(?:keeps?\s+|kept\s+)?(?:telling|tells|told)\s+(?:me|us|everyone|people)|thinks)\s+(?:that\s+)?(?:we|everyone|everybody|the\s+(?:kids|family)|you|they|i)(?:'d|\s+would|'ll|\s+will)?\s+(?:all\s+)?(?:be\s+)?(?:better|happier)\s+off\s+without\s+(?:him|her|them)\b|(?:want|wanna|ready)\s+to\s+go\s+be\s+with\s+(?:him|her|them|my\s+(?:baby|son|daughter|husband|wife|angel|mom|mum|dad|boy|girl))\b|(?:don'?t|do\s+not|can'?t|cannot)\s+trust\s+myself\s+(?:alone\s+)?(?:with|around)\s+(?:the\s+baby|my\s+(?:baby|son|daughter|kids?|newborn)|her|him|them)\b|(?:picture|imagine|thoughts?\s+(?:of|about))\s+(?:myself\s+)?(?:dropping|hurting|drowning|smothering|shaking)\s+(?:the|my)\s+(?:baby|newborn)", EMERGENCY, True),
     # "I've got my affairs sorted and I'm at peace with it", "The heat won't matter to me after this weekend"
     ("suicidal", r"(?:got|getting|have|had|put|putting|'ve\s+put)\s+(?:all\s+)?my\s+affairs\s+(?:in\s+order|sorted|settled|straight)|(?:won'?t|will\s+not|wont)\s+matter\s+(?:to\s+me\s+)?(?:after|by|past)\s+(?:this\s+weekend|tonight|tomorrow|this\s+week|friday|saturday|sunday)", EMERGENCY, True),
+    # seventeenth round: a farewell wrapped in thanks ("Thanks for everything you've all done for me. I've made my
+    # decision and I'm at peace with it. Please don't bother sending the bill reminders"), and a reply to
+    # someone else at risk ("@lonelyrider please don't hurt yourself, talk to someone tonight")
+    ("suicidal", r"(?:thanks?|thank\s+you)\s+for\s+everything[^\n]{0,160}?made\s+(?:my|the)\s+(?:decision|choice)\b[^\n]{0,60}?\bat\s+peace\b|made\s+(?:my|the)\s+(?:decision|choice)\b[^\n]{0,60}?\bat\s+peace\b(?=[^\n]{0,200}?(?:don'?t\s+bother|won'?t\s+(?:be\s+)?need|no\s+(?:longer|more)\s+need|goodbye))|please\s+(?:don'?t|do\s+not)\s+(?:hurt|harm|kill)\s+yourself(?=\s*(?:[.!,;]|$|tonight|today))|(?:don'?t|do\s+not)\s+(?:hurt|harm|kill)\s+yourself\W[^\n]{0,80}?(?:crisis|988|hotline|talk\s+to\s+someone|reach\s+out|we\s+want\s+you\s+here)", EMERGENCY, True),
     # a prolapsed cord: "my water broke and I can see the cord"
     ("labour_emergency", r"(?:see|feel|seeing|feeling)\s+(?:the\s+|a\s+)?(?:umbilical\s+)?cord\b|cord\s+(?:is\s+)?(?:coming\s+out|hanging\s+out|prolapse\w*)|prolapsed\s+cord|(?:coming|hanging|sticking)\s+out,?\s+(?:\w+\s+){0,3}?(?:the\s+)?(?:umbilical\s+)?cord\b", EMERGENCY, False),
     ("suicidal", r"(?:not\s+sure|don'?t\s+know\s+if|doubt)\s+i\s+can\s+(?:make\s+it|get)\s+through\s+(?:another|one\s+more)\s+(?:one\s+of\s+these\s+)?(?:night|day|week)s?\b", EMERGENCY, True),
@@ -211,7 +215,7 @@ _TARGETS: list[tuple[str, str, str, bool]] = [
     ("vital_signs", r"(?:heart\s+rate|hr|pulse)\s+(?:is\s+|was\s+|of\s+|at\s+)?(?:1[4-9]\d|2\d\d)\b|(?:respiratory\s+rate|rr|breaths?\s+per\s+minute)\s+(?:is\s+|was\s+|of\s+|at\s+)?(?:3\d|[4-6]\d)\b", EMERGENCY, False),
     ("suicidal", rf"(?:want|wanting|wanted|need|needs)\s+(?:it|this|everything)\s+(?:all\s+)?to\s+end|(?:thinking|thought|thoughts|think)\s+(?:about|of)\s+(?:ending|killing|offing)\s+(?:it|things|my\s+life|{ME})|(?:plan|planning|planned)\s+(?:on\s+|to\s+|how\s+to\s+)(?:end(?:ing)?\s+(?:it|my\s+life|things|everything)|kill(?:ing)?\s+{ME}|die|dying|overdos\w*|jump\w*\s+(?:off|from|in\s+front)|hang(?:ing)?\s+{ME})|(?:lost|losing|no)\s+(?:the\s+|my\s+)?will\s+to\s+live|(?:want|wanna)\s+to\s+disappear|(?:don'?t|dont)\s+want\s+to\s+wake\s+up", EMERGENCY, True),
     # --- urgent: a clinician today -------------------------------------------------------
-    ("fever", r"(?:10[0-6](?:\.\d)?|3[89](?:\.\d)?)\s*(?:°\s*[fc]?\s*)?(?:rectal\w*|orally|oral|axillary|under\s+the\s+arm|in\s+the\s+ear|temporal)|(?:he|she|baby|son|daughter|forehead|body|skin)\s+(?:feels|felt|is|was)\s+(?:really\s+|very\s+|so\s+)?(?:warm|hot)(?!\s+(?:and\s+)?(?:red|swollen))|(?<!yellow\s)(?<!hay\s)(?<!cabin\s)(?<!spring\s)fever\w*(?!\s+dreams?)|feverish|febrile|temp(?:erature)?\s+(?:is\s+|was\s+|of\s+|at\s+|reading\s+)?(?:\w+\s+)?(?:10[0-6](?:\.\d)?|3[89](?:\.\d)?|40(?:\.\d)?)|(?:10[0-6](?:\.\d)?)\s*(?:°|degrees|deg|f)\b|running\s+hot|burning\s+up|chills", URGENT, False),
+    ("fever", r"(?:10[0-6](?:\.\d)?|3[89](?:\.\d)?)\s*(?:°\s*[fc]?\s*)?(?:rectal\w*|orally|oral|axillary|under\s+the\s+arm|in\s+the\s+ear|temporal)|(?:he|she|baby|son|daughter|forehead|body|skin)\s+(?:feels|felt|is|was)\s+(?:really\s+|very\s+|so\s+)?(?:warm|hot)(?!\s+(?:and\s+)?(?:red|swollen))|(?<!yellow\s)(?<!hay\s)(?<!cabin\s)(?<!spring\s)fever\w*(?!\s+dreams?)|feverish|febrile|temp(?:erature)?\s+(?:is\s+|was\s+|of\s+|at\s+|reading\s+)?(?:\w+\s+)?(?:10[0-6](?:\.\d)?|3[89](?:\.\d)?|40(?:\.\d)?)|(?:10[0-6](?:\.\d)?)\s*(?:°|degrees|deg|f)\b|running\s+hot|burning\s+up|(?<!me\s)(?<!me\sthe\s)chills", URGENT, False),
     ("bleeding", r"bleed\w*|spotting|blood\s+(?:in|on)\s+(?:my|his|her|the)\s+(?:urine|pee|stool|poop|underwear|diaper|pad|toilet|tissue)|bloody\s+(?:urine|stool|poop|diarrhea|nose)|nose\s?bleed", URGENT, False),
     ("head_injury", r"(?:hit|bump\w*|bang\w*|smack\w*|whack\w*|struck)\s+(?:my|his|her|their)\s+head|head\s+(?:injury|trauma|wound)|concussion|fell\s+and\s+hit", URGENT, False),
     ("abdominal_pain", rf"{BELLY}\s+{PAIN}|{PAIN}\s+in\s+(?:my|his|her|the)\s+{BELLY}|appendi\w*|stomach\s?ache|tummy\s?ache|bellyache", URGENT, False),
@@ -427,7 +431,22 @@ _GENERAL_CUE = re.compile(
     r"(?:old\s+wives'?\s+tale|myth|outdated|any\s+truth|science\s+(?:to|behind)\s+it)|why\s+(?:do|does|is|are)|difference\s+between|"
     r"(?:signs?|symptoms?|causes?|risk)\s+of|in\s+general|people|everyone|everybody|parents?'?s?|kids'|children'?s(?=\s+\w)|(?:in|for|of|with|among|about|most|many|all|young|small|are|do|can)\s+children|"
     r"(?:the|this|your|every|these|those|any)\s+(?:[\w-]{1,40}\s+){0,2}(?:article|section|post|posts|piece|bit|video|videos|guide|leaflet|page|handout|thread|threads)|who\s+wrote|"
-    r"what'?s\s+the\s+(?:rule|guidance|advice|policy|recommendation))\b",
+    r"what'?s\s+the\s+(?:rule|guidance|advice|policy|recommendation)|"
+    # seventeenth round: policy ("cannabis for seizures should be a decision for families and doctors"), what
+    # doctors say ("glad doctors are finally saying that about dizziness"), a name for a thing ("'ice cream
+    # headache' has a real medical name"), and how a condition presents ("gallbladder pain can feel like back
+    # pain")
+    r"should\s+be\s+(?:a\s+decision|decided|up\s+to|legal|illegal|covered|allowed|banned)|doctors\s+(?:are|were|have|need\s+to|should|finally|keep|always|never)|"
+    r"has\s+a\s+(?:real\s+|actual\s+|proper\s+|medical\s+|fancy\s+|scientific\s+)+name|(?:medical|real|scientific|proper)\s+(?:name|term)\s+for|"
+    r"can\s+(?:feel|look|present|show\s+up|seem)\s+like|"
+    # a condition compared or described in general: "migraine is so much more than a headache", "vertigo vs
+    # dizziness", "dizziness has so many causes", "fainting … is more common than you'd think"
+    r"(?:is|are)\s+(?:so\s+)?(?:much\s+)?more\s+than\s+(?:just\s+)?(?:a|an)|\bvs\.?|versus|has\s+(?:so\s+)?many\s+(?:causes|triggers|types|forms|faces)|"
+    r"more\s+common\s+than\s+(?:you'?d|you\s+(?:would|might)|people|most\s+people)\s+(?:think|realis?ze|expect)|"
+    # "blood in the stool should never be ignored", "vomiting blood is always an emergency, right?", "chest pain
+    # at the ER gets you seen fast"
+    r"(?:should|must)\s+never\s+be\s+(?:ignored|dismissed)|(?:is|are)\s+(?:always|never|usually|often|rarely)\s+(?:an?\s+)?(?:emergency|emergencies|serious|dangerous|fatal|red\s+flags?)|"
+    r"gets?\s+(?:you|people)\s+(?:seen|triaged))\b",
     re.I,
 )
 # A red flag that only names a programme, a policy or a statistic is a topic, whoever writes: "AI sepsis
@@ -435,11 +454,21 @@ _GENERAL_CUE = re.compile(
 _TOPIC_NOUN = re.compile(
     r"(?:\s+|-)(?:alerts?|alarms?|prescribing|pilots?|programs?|programmes?|polic(?:y|ies)|guidelines?|protocols?|bundles?|"
     r"screening\s+tools?|awareness|research|rates?|statistics|stats|deaths|mortality|training|drills?|simulations?|prevention|prophylaxis|"
-    r"outbreaks?|epidemic|pandemic|charit(?:y|ies)|foundation|society|month|campaign|documentary|podcast)\b",
+    r"outbreaks?|epidemic|pandemic|charit(?:y|ies)|foundation|society|month|campaign|documentary|podcast|first\s+aid|posters?)\b",
+    re.I,
+)
+# ...and a piece's part named after it, a word between at most: "the slurred speech section gave me chills"
+_PIECE_AFTER = re.compile(
+    r"(?:\s+(?!(?:the|a|an|my|his|her|our|their|this|that|whole|entire|during|in|on|at|for)\b)[\w-]+)?\s+"
+    r"(?:sections?|paragraphs?|chapters?|infographics?|explainers?|checklists?|acronyms?)\b",
     re.I,
 )
 # ...and one after a statistic or a study: "the stats on overdose after release from jail"
 _TOPIC_OF = re.compile(r"\b(?:stats|statistics|rates?|data|numbers|figures|research|studies|study|trends?)\s+(?:on|of|about|for)\s+(?:how\s+many\s+)?(?:the\s+)?$", re.I)
+# ...and one named or sold, not suffered: "'ice cream headache' has a real medical name", "Stop seizures naturally"
+_NAMED = re.compile(r"['\u2019\u201d\"]?\s+(?:has\s+a\s+(?:real\s+|actual\s+|proper\s+|medical\s+|fancy\s+|scientific\s+)*name|is\s+(?:actually\s+)?called)\b", re.I)
+_SOLD_CURE = re.compile(r"\b(?:stop|cure|reverse|beat|end|heal)\s+(?:your\s+)?$", re.I)
+_SOLD_HOW = re.compile(r"\s+(?:naturally|for\s+good|permanently|in\s+\d+\s+days)\b", re.I)
 _PAIN_WORD = re.compile(r"\b(?:pain\w*|hurt\w*|ache\w*|aching|sore|agony|cramp\w*|throb\w*)\b", re.I)
 
 
@@ -449,7 +478,9 @@ def _only_topics(text: str, reasons: list[Reason]) -> bool:
     notes")."""
     names_pain: bool | None = None  # searched once, and only if a score needs it
     for r in reasons:
-        if _TOPIC_NOUN.match(text, r.end) or _TOPIC_OF.search(text, max(0, r.start - 40), r.start):
+        if _TOPIC_NOUN.match(text, r.end) or _PIECE_AFTER.match(text, r.end) or _TOPIC_OF.search(text, max(0, r.start - 40), r.start) or _NAMED.match(text, r.end):
+            continue
+        if _SOLD_HOW.match(text, r.end) and _SOLD_CURE.search(text, max(0, r.start - 20), r.start):
             continue
         if r.label == "moderate_pain" and "/" in text[r.start : r.end]:
             if names_pain is None:
@@ -514,7 +545,8 @@ _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|me|my|mine|we|us|our|ours)\b", 
 _CARE = re.compile(
     r"\b(?:saw|see|sees|seen|seeing|visit\w*|treat\w*|did|does|done|operat\w*|fix\w*|replac\w*|diagnos\w*|"
     r"prescri\w*|refer\w*|deliver\w*|care|cared|caring|patient\w*|appointment\w*|surgeon|doctor|doc|"
-    r"physician|pcp|gp|office|clinic|surgery|procedure|op)\b",
+    # "nobody in my office understands": the writer's workplace, not a doctor's
+    r"physician|pcp|gp|(?<!my\s)(?<!our\s)office|clinic|surgery|procedure|op)\b",
     re.I,
 )
 _CLOSE = re.compile(
@@ -541,10 +573,10 @@ _HONOURED = re.compile(
 _VOCATIVE = re.compile(
     r"(?:\b(?:thanks?|thank\s+you|thx|ty|great|nice|good|excellent|wonderful|brilliant|helpful|love|loved|hi|hello|"
     r"hey|dear|bravo|kudos|done|agree|agreed|cheers|sir|madam|petition\s+for|shout\s*-?out\s+to|more\s+from|"
-    r"informative|useful|interesting|amazing|awesome|fantastic|gracias)\W+(?:\w+\W+){0,5}?|@)\s*(?:dr|doctor|dra|doctora)\.?\s*$",
+    r"informative|useful|interesting|amazing|awesome|fantastic|gracias|please|pls|plz)\W+(?:\w+\W+){0,5}?|@)\s*(?:dr|doctor|dra|doctora)\.?\s*$",
     re.I,
 )
-_WORK = r"(?:article|articles|post|posts|piece|video|videos|series|blog|work|writing|explanation|advice\s+column|column|columns|talk|talks|slides|lecture|webinar|podcast|book|channel|newsletter|interviews?|segments?|episodes?|appearances?|reels?|threads?)"
+_WORK = r"(?:article|articles|post|posts|piece|video|videos|series|blog|work|writing|explanation|advice\s+column|column|columns|talk|talks|slides|lecture|webinar|podcast|book|channel|newsletter|interviews?|segments?|episodes?|appearances?|reels?|threads?|lines?|quotes?|tips?|analogy|analogies|explainers?|infographics?|handouts?)"
 _WORK_OF = re.compile(rf"['’]s\s+(?:\w+\s+)?{_WORK}\b", re.I)
 _WORK_AFTER_POSSESSIVE = re.compile(rf"\s+(?:\w+\s+)?{_WORK}\b", re.I)
 # the author addressed first, then thanked or asked for more: "Dr Okafor thanks for the talk", "Dr. Moreno - great

@@ -168,6 +168,10 @@ COMMENT_SETS = (
     ("comments_ph.jsonl", "thirty-sixth author (a county public-health department's posts)"),
     ("comments_sl.jsonl", "thirty-seventh author (sleep, allergy, asthma and ENT practice pages)"),
     ("comments_pf.jsonl", "thirty-eighth author (pregnancy, fertility, postpartum and newborn care)"),
+    # seventeenth round
+    ("comments_nr.jsonl", "thirty-ninth author (a neurology practice: migraine, epilepsy, MS, Parkinson's, stroke, concussion)"),
+    ("comments_gi.jsonl", "fortieth author (a gastroenterology and urology practice)"),
+    ("comments_rv.jsonl", "forty-first author (insurance, pharmacy, billing and walk-in clinic reviews)"),
 )
 COMMENT_FILES = tuple(COMMENT_DIR / name for name, _ in COMMENT_SETS)
 COMMENT_AUTHORS = tuple(author for _, author in COMMENT_SETS)

@@ -209,7 +209,7 @@ _UK_PHONE = re.compile(r"(?<![\w/.+-])(?:(?:\+44\s?|\(?0)7\d{3}\)?[\s.-]?\d{3}[\
 _PAGER = re.compile(r"\b(?:pager|beeper|pg|page|cell|phone|tel|ph|call|text|fax|home|work|office|mobile|ext|extension)\.?\s*(?:#|number|no\.?|:)?\s*#?\s*:?\s*(\d{4,6}|\d-\d{4})\b(?![/.]\d)", re.I)
 _SSN = re.compile(r"(?<![\w-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w-])")
 _ID_CONTEXT = re.compile(
-    r"\b(?:mrn|mr#|medical\s+record(?:\s+(?:number|no\.?|#))?|record\s+(?:number|no\.?|#)|chart\s+(?:number|no\.?|#)|account\s+(?:number|no\.?|#)|acct\.?(?:\s+(?:number|no\.?|#))?|patient\s+(?:id|number|#)|member\s+(?:id|number|#)|policy\s+(?:number|no\.?|#)|ssn|social\s+security(?:\s+(?:number|no\.?|#))?|ref(?:erence)?\s*(?:number|no\.?|#)|claim\s+(?:number|no\.?|#)|case\s+(?:number|no\.?|#)|policy\s*#|id\s*(?:number|no\.?|#)|license\s+(?:number|no\.?|#)|insurance\s+(?:id|number|#)|confirmation\s+(?:number|#|code)|npi|#)\s*(?:is|was|:|=)?\s*:?\s*([A-Z0-9][A-Z0-9-]{2,19})\b",
+    r"\b(?:mrn|mr#|medical\s+record(?:\s+(?:number|no\.?|#))?|record\s+(?:number|no\.?|#)|chart\s+(?:number|no\.?|#)|account\s+(?:number|no\.?|#)|(?:patient|member|billing|hospital)\s+account|acct\.?(?:\s+(?:number|no\.?|#))?|patient\s+(?:id|number|#)|member\s+(?:id|number|#)|policy\s+(?:number|no\.?|#)|ssn|social\s+security(?:\s+(?:number|no\.?|#))?|ref(?:erence)?\s*(?:number|no\.?|#)|claim\s+(?:number|no\.?|#)|case\s+(?:number|no\.?|#)|policy\s*#|id\s*(?:number|no\.?|#)|license\s+(?:number|no\.?|#)|insurance\s+(?:id|number|#)|confirmation\s+(?:number|#|code)|npi|#)\s*(?:is|was|:|=)?\s*:?\s*([A-Z0-9][A-Z0-9-]{2,19})\b",
     re.I,
 )
 _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){13,19}(?!\d)")
@@ -345,6 +345,8 @@ class _Clauses:
         return self._events[clause.start()]
 
 
+# "he pees like a 20 year old again", "moves faster than a 5-year-old": a likeness, nobody's age
+_SIMILE_BEFORE = re.compile(r"\b(?:like|than)\s+(?:a|an|some)\s+$", re.I)
 _AGE_LIMIT = re.compile(r"\b(?:before|by|after|until|till|under|over|from|past|around|about)\s+(?:about\s+|around\s+)?(?:the\s+)?age\s+(?:of\s+)?\d", re.I)
 
 
@@ -408,7 +410,7 @@ _ZIP_STATE = re.compile(r"\b(?:" + "|".join(sorted(_STATE_CODES)) + r")\s+\d{5}(
 
 # Places: a named institution ("Sacred Heart Hospital", "St. Mary's", "Holy Cross"), a place
 # after a movement verb ("transferred to Quartermain"), a gazetteer of US states and big cities.
-_INSTITUTION = r"(?:hospital|hosp|medical\s+center|med\s+ctr|medical\s+centre|health\s+center|clinic|rehab|rehabilitation(?:\s+center)?|nursing\s+home|nursing\s+(?:center|facility)|nursing\s+(?:and|&)\s+rehab(?:ilitation)?|assisted\s+living|retirement\s+(?:community|home|village)|multicare\s+center|care\s+center|memorial|infirmary|hospice|manor|pavilion|university|county|general|health\s+system|healthcare|urgent\s+care|cancer\s+center|children'?s|campus)"
+_INSTITUTION = r"(?:hospital|hosp|medical\s+center|med\s+ctr|medical\s+centre|health\s+center|clinic|rehab|rehabilitation(?:\s+center)?|nursing\s+home|nursing\s+(?:center|facility)|nursing\s+(?:and|&)\s+rehab(?:ilitation)?|assisted\s+living|retirement\s+(?:community|home|village)|multicare\s+center|care\s+center|memorial|infirmary|hospice|manor|pavilion|university|county|general|health\s+system|healthcare|urgent\s+care|walk-in|cancer\s+center|children'?s|campus)"
 _PLACE_WORD = r"(?<![\w'-])(?:st\.?\s+|saint\s+|mt\.?\s+|mount\s+|u\.?\s+|univ\.?\s+(?:of\s+)?)?[A-Za-z][A-Za-z'-]+"
 # found by the institution word, then read backwards (one pattern anchored at every word
 # start would be slow); the words before it are taken from a 60-character window
@@ -793,7 +795,7 @@ _RELATION_WORDS = _words_of(_RELATION)
 _CREDENTIAL_WORDS = frozenset({"rn", "np", "md", "pa", "do", "lpn", "rrt", "msw", "licsw", "cna", "phd"})
 _SIGN_OFF_WORDS = frozenset({"thanks", "thank", "cheers", "regards", "best", "sincerely", "love", "xoxo"})
 _INTRO_WORDS = frozenset({"name", "called", "this", "am", "call", "signed", "hi", "im", "i'm"})
-_INSTITUTION_WORDS = frozenset({"hospital", "hosp", "medical", "med", "clinic", "rehab", "rehabilitation", "nursing", "memorial", "infirmary", "hospice", "manor", "pavilion", "university", "county", "general", "health", "healthcare", "care", "cancer", "children", "children's", "childrens", "campus", "assisted", "retirement", "multicare"})
+_INSTITUTION_WORDS = frozenset({"hospital", "hosp", "walk", "medical", "med", "clinic", "rehab", "rehabilitation", "nursing", "memorial", "infirmary", "hospice", "manor", "pavilion", "university", "county", "general", "health", "healthcare", "care", "cancer", "children", "children's", "childrens", "campus", "assisted", "retirement", "multicare"})
 _MOVE_WORDS = frozenset(re.findall(r"[a-z]+", "come adm admit arrival arriving taken ed er ew referred followed tx medflight medflighted transfered transferred transfer transferring trans admitted presented presenting sent went go going return returned returning discharged discharge dc'd d moved brought came coming seen treated arrived live lives living born reside resides move flew flown visit visiting vacation vacationing vacationed work works worked working employed stay stays stayed staying"))
 _MULTI_PLACE_WORDS = frozenset({"holy", "sacred", "good", "johns", "mayo", "cleveland", "mass", "massachusetts", "mount", "mt", "kaiser", "cedars", "beth", "new", "los", "san", "las", "north", "south", "west", "rhode", "salt", "kansas", "st", "fort", "el", "oklahoma", "washington", "ellicott", "silver", "glen"})
 _ID_WORDS = frozenset({"mrn", "mr", "medical", "record", "chart", "account", "acct", "patient", "member", "policy", "ssn", "social", "ref", "reference", "claim", "case", "id", "license", "insurance", "confirmation", "npi"})
@@ -1156,6 +1158,7 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
         # a country, language or nationality, from either reader (see _NATIONS); a commenter's
         # @handle, already public on the page ("@coinflip_nutrition it's not a coin toss")
         handles = [m.span() for m in _HANDLE.finditer(text)] if "@" in text else []
+        shouting = _mostly_upper(text)
         found = [
             f for f in found
             if not (f[2] in ("LOCATION", "NAME") and (_is_nation(text[f[0] : f[1]]) or _not_name_or_place(text[f[0] : f[1]]) or any(s <= f[0] and f[1] <= e for s, e in handles)))
@@ -1163,8 +1166,11 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
             # "the Saturday clinic": a day, not a place
             and not (f[2] in ("NAME", "LOCATION") and (_EPONYM_AFTER.match(text, f[1]) or _PLACE_DISEASE.match(text, f[1])))
             and not (f[2] in ("NAME", "LOCATION") and text[f[0] : f[1]].lower() in disclosure.drug_words())
+            and not (f[2] in ("NAME", "LOCATION") and _eponym_disease(text, f[0], f[1]))
             and not (f[2] in ("NAME", "LOCATION") and _CONTRACTION_IN.search(text[f[0] : f[1]]))
             and not (f[2] == "NAME" and text[f[0] : f[1]].lower().replace("\u2019", "'").removesuffix("'s") in _PRONOUNS)  # "it's"
+            # "Had a TIA last year": a short word in capitals, in a comment not written in capitals, is an acronym
+            and not (f[2] == "NAME" and not shouting and 2 <= f[1] - f[0] <= 4 and text[f[0] : f[1]].isalpha() and text[f[0] : f[1]].isupper())
             and not (f[2] == "DATE" and _event_date(clauses, f[0]))
             and not (not clinical and f[2] == "DATE" and _rating(text, f[0], f[1]))
             # in a Spanish sentence, lower-case words and the commonest Spanish words are no names or places
@@ -1278,6 +1284,26 @@ def _not_name_or_place(span: str) -> bool:
     return bool(words) and all(w in _NOT_NAME_OR_PLACE or w in ("the", "holy") for w in words)
 
 
+def _eponym_disease(text: str, start: int, end: int) -> bool:
+    """Whether START..END is a disease called by a person's name alone, possessive or run together:
+    "more common than Parkinson's?", "my husband has Parkinsons" ("@Marcus Bell" stays a name)."""
+    low = text[start : end + 2].lower().replace("\u2019", "'")
+    word = re.match(r"[a-zö]+", low)
+    if word is None:
+        return False
+    name, rest = word.group(), low[word.end() :]
+    return (name in _EPONYM_DISEASES and rest.startswith(("'s", "'"))) or (name.endswith("s") and name[:-1] in _EPONYM_DISEASES)
+
+
+# diseases called by a person's name alone, with or without "'s": "my husband has Parkinson's"
+_EPONYM_DISEASES = frozenset(
+    """
+    parkinson alzheimer crohn hashimoto tourette asperger raynaud graves huntington addison cushing meniere
+    sjogren sjögren hodgkin gehrig paget peyronie dupuytren kawasaki wilson bell osgood perthes scheuermann
+    """.split()
+)
+
+
 def _is_nation(span: str) -> bool:
     words = re.sub(r"['’]s$", "", span.strip().lower())
     return " ".join(words.split()) in _NATIONS
@@ -1389,8 +1415,8 @@ def _rule_found(text: str, clinical: bool, clauses: _Clauses) -> list[tuple[int,
             add(start, end, "AGE", 3)
     for m in _AGE.finditer(text) if digits else ():
         group = 1 if m.group(1) else 2
-        if not clinical and _generic_age(clauses, m.start()):
-            continue  # "letting kids specialise in one sport at 8 years old" is about nobody
+        if not clinical and (_generic_age(clauses, m.start()) or _SIMILE_BEFORE.search(text, max(0, m.start() - 12), m.start())):
+            continue  # "letting kids specialise in one sport at 8 years old" is about nobody; "pees like a 20 year old" too
         if int(m.group(group)) > age_over and int(m.group(group)) < 125:
             add(m.start(group), m.end(group), "AGE", 3)
     for start, end, category in _places(text, words, shouting):

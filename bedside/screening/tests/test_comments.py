@@ -829,25 +829,103 @@ def test_prolapsed_cord_is_an_emergency() -> None:
     assert result.urgency == "emergency" and result.decision == HOLD
 
 
+# --- seventeenth round: neurology; gastroenterology and urology; insurance, pharmacy and reviews ----
+_GENERAL_17 = [
+    "Medical marijuana for epilepsy should be up to families and their doctors.",  # a policy opinion
+    "Can you make the stroke first aid posters available as a PDF?",  # a poster's topic
+    "So glad doctors are finally taking vertigo seriously.",
+    "lol 'brain freeze' has a real medical name and I'm never going to pronounce it",  # a name for a thing
+    "Interesting that appendicitis pain can feel like a stomach bug at first.",  # how a condition presents
+    "Wow, I didn't know Alzheimer's starts so long before the memory goes",  # an eponym, no one's name
+    "Loved Dr. Moreno's analogy about the brain's wiring",  # the author credited
+    "Budget explainer next please Dr. Okafor! nobody in my office gets deductibles",
+    "I had no idea the pathology lab bills separately, good to know",
+    "I always panic-buy the wrong plan during open enrollment",
+    "Hypertension for years can damage the kidneys, worth knowing.",
+    "Cancer at 30 is rare but it does happen.",
+    # a condition described or compared in general, probes in the neurology and GI voices
+    "Migraine is so much more than a headache, thank you for saying it.",
+    "Vertigo vs dizziness: I never knew there was a difference.",
+    "Cluster headaches are called suicide headaches for a reason.",
+    "The slurred speech section gave me chills, so important.",
+    "Blood in the stool should never be ignored, glad you said it.",
+    "Vomiting blood is always an emergency, right?",
+    "Fainting at the sight of blood is more common than you'd think.",
+]
+
+
+_SPAM_17 = [
+    "Alzheimer's REVERSED in 30 days!! Big pharma is suppressing it. Buy the ebook now",
+    "Calm tremors naturally with my lavender oil blend. No meds needed, inbox for prices",
+    "Grow your clinic page, we provide 5k real followers in a week",
+    "Hospital bills? We erase debts fast, FREE Consultation today",
+    "Free gift cards for the first 50 signups at our Medicare quote page",
+]
+
+
+_IDENTIFIERS_17 = [
+    ("my uncle laughs like a 12 year old when he's on the nitrous", []),  # a likeness, nobody's age
+    ("Had a TIA in the spring and ignored it", []),  # an acronym, not initials
+    ("my grandma has Parkinson's and still gardens", []),  # the disease, not a person
+    ("Member account B20931-7 here, still waiting on the refund for my MRI", ["B20931-7"]),
+    ("The Lakeview walk-in got me in within 20 minutes", ["Lakeview walk-in"]),
+]
+
+
+_CRISES_17 = [
+    "Thank you for everything over the years. I've made my choice and I'm at peace. No need to send more reminders.",
+    "@nightowl88 please don't hurt yourself. we want you here, text 988",
+]
+
+
+# the vocabulary of the digestive and urinary tract and of neurology, and sentences with no subject
+_PERSONAL_17 = [
+    "Chronic UTIs since my twenties. A urologist finally found the cause.",
+    "Crohn's flare number three this year. Reading from bed.",
+    "Stroke survivor. speech slow but getting there",
+    "Turned out to be a hernia, not a pulled muscle.",
+    "34F with endometriosis, thanks for covering this",
+    "my husband is still passing kidney stones every summer",
+    "Erectile problems at 40 felt like the end of the world.",
+]
+
+
+def test_a_section_named_after_a_sign_is_no_cover_for_the_sign_itself() -> None:
+    # "the slurred speech section" is a topic; a writer whose speech is slurred "this whole video" is not
+    result = screen("my speech is slurred this whole video, is that a stroke?", "comment")
+    assert result.urgency == "emergency" and result.decision == HOLD
+
+
+def test_a_vaccine_by_brand_discloses_no_condition() -> None:
+    result = screen("Does the RSV vaccine advice apply to me if I already got Arexvy last year?", "comment")
+    assert result.advice_request and not result.health_disclosure  # asks about the writer, reveals no condition
+
+
+@pytest.mark.parametrize("text", _PERSONAL_17)
+def test_seventeenth_round_disclosures_are_held(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.health_disclosure and result.decision == HOLD
+
+
 # --- the rounds' phrasings, one test per kind ----------------------------------------------
-@pytest.mark.parametrize("text", [*_GENERAL_12, *_GENERAL_13, *_GENERAL_14, *_GENERAL_15, *_GENERAL_16])
+@pytest.mark.parametrize("text", [*_GENERAL_12, *_GENERAL_13, *_GENERAL_14, *_GENERAL_15, *_GENERAL_16, *_GENERAL_17])
 def test_rounds_general_comments_are_published(text: str) -> None:
     result = screen(text, "comment")
     assert result.decision == PUBLISH, (result.identifiers, result.reasons)
 
 
-@pytest.mark.parametrize("text", [*_SPAM_12, *_SPAM_13, *_SPAM_14, *_SPAM_15, *_SPAM_16])
+@pytest.mark.parametrize("text", [*_SPAM_12, *_SPAM_13, *_SPAM_14, *_SPAM_15, *_SPAM_16, *_SPAM_17])
 def test_rounds_spam_is_rejected(text: str) -> None:
     assert screen(text, "comment").decision == REJECT
 
 
-@pytest.mark.parametrize(("text", "kept"), [*_IDENTIFIERS_12, *_IDENTIFIERS_13, *_IDENTIFIERS_14, *_IDENTIFIERS_15, *_IDENTIFIERS_16])
+@pytest.mark.parametrize(("text", "kept"), [*_IDENTIFIERS_12, *_IDENTIFIERS_13, *_IDENTIFIERS_14, *_IDENTIFIERS_15, *_IDENTIFIERS_16, *_IDENTIFIERS_17])
 def test_rounds_identifiers(text: str, kept: list[str]) -> None:
     result = screen(text, "comment")
     assert [text[i.start : i.end] for i in result.identifiers] == kept and (not kept or result.decision == HOLD)
 
 
-@pytest.mark.parametrize("text", [*_CRISES_14, *_CRISES_15, *_CRISES_16])
+@pytest.mark.parametrize("text", [*_CRISES_14, *_CRISES_15, *_CRISES_16, *_CRISES_17])
 def test_rounds_crises_are_held(text: str) -> None:
     result = screen(text, "comment")
     assert result.crisis and result.decision == HOLD
