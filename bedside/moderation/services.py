@@ -171,10 +171,12 @@ def emergency_text(practice: Practice) -> str:
 
 
 def crisis_text(practice: Practice) -> str:
+    # a crisis comment is as often about someone else ("my husband keeps saying we'd be better off
+    # without him", a reply to another commenter at risk): the line helps them and those worried about them
     return (
-        f"If you are thinking about suicide or harming yourself, call or text {practice.crisis_line} "
-        f"({practice.crisis_line_name}) now; it is free, confidential and open day and night. "
-        f"If you are in immediate danger, call {practice.emergency_number}."
+        f"If you are thinking about suicide or harming yourself, or are worried about someone who is, call or "
+        f"text {practice.crisis_line} ({practice.crisis_line_name}) now; it is free, confidential and open day "
+        f"and night. If anyone is in immediate danger, call {practice.emergency_number}."
     )
 
 

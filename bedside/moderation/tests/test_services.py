@@ -77,6 +77,13 @@ def test_crisis_and_emergency_guidance_given_at_once(article: Article) -> None:
     assert "911" in emergency.guidance.emergency
 
 
+def test_a_crisis_told_of_someone_else_gets_guidance_for_the_worried(article: Article) -> None:
+    result = services.comment_submit(article=article, body="@nightowl please don't hurt yourself, we want you here",
+                                     display_name="C", email="c@example.org")
+    assert result.comment.status == CommentStatus.HELD and comments_public(article=article) == []
+    assert "988" in result.guidance.crisis and "worried about someone" in result.guidance.crisis
+
+
 def test_spam_is_rejected(submit: Callable[..., Comment], article: Article) -> None:
     comment = submit("Buy cheap viagra online without prescription!!! Best prices, click here www.pills.example")
     assert comment.status in (CommentStatus.REJECTED, CommentStatus.HELD)
