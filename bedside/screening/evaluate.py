@@ -172,6 +172,10 @@ COMMENT_SETS = (
     ("comments_nr.jsonl", "thirty-ninth author (a neurology practice: migraine, epilepsy, MS, Parkinson's, stroke, concussion)"),
     ("comments_gi.jsonl", "fortieth author (a gastroenterology and urology practice)"),
     ("comments_rv.jsonl", "forty-first author (insurance, pharmacy, billing and walk-in clinic reviews)"),
+    # eighteenth round
+    ("comments_mh.jsonl", "forty-second author (a mental-health and therapy practice)"),
+    ("comments_em.jsonl", "forty-third author (urgent-care and emergency-medicine education pages)"),
+    ("comments_rl.jsonl", "forty-fourth author (a rural practice: farm, outdoor and work health)"),
 )
 COMMENT_FILES = tuple(COMMENT_DIR / name for name, _ in COMMENT_SETS)
 COMMENT_AUTHORS = tuple(author for _, author in COMMENT_SETS)
@@ -231,7 +235,8 @@ def score_comments(items: list[dict[str, Any]]) -> CommentScores:
         if item["type"] == "G":
             general += 1
             general_pub += result.decision == "publish"
-        if item["urgent"]:
+        # some authors label a crisis `urgent` too, others `crisis` only: both are counted here
+        if item["urgent"] or item.get("crisis"):
             urgent += 1
             urgent_held += result.decision == "hold"
         correct += result.decision == item["decision"]

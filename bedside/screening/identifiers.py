@@ -264,7 +264,7 @@ _NAMED_AGE = re.compile(r"(?<=\()\s*([A-Z][a-z]+)\s*,\s*(\d{2})\s*(?=\))")
 # "diagnosed with type 2 at 34"
 _KIN_WORDS = (
     r"son|sons|daughter|daughters|kid|kids|child|children|boy|girl|baby|babies|twins|toddler|newborn|infant|"
-    r"mom|mum|mother|dad|father|husband|hubby|wife|wifey|partner|brother|sister|grandson|granddaughter|grandma|grandpa|grandad|granddad|gramps|"
+    r"mom|mum|mother|dad|father|parents|grandparents|folks|in-laws|husband|hubby|wife|wifey|partner|brother|sister|grandson|granddaughter|grandma|grandpa|grandad|granddad|gramps|"
     r"grandmother|grandfather|granny|nana|aunt|uncle|niece|nephew|cousin|friend|neighbou?r|"
     r"(?:brother|sister|mother|father|son|daughter)-in-law|stepson|stepdaughter|stepdad|stepmom|i|me|he|she"
 )
@@ -629,8 +629,10 @@ _WHERE_I_LIVE = re.compile(r"\b([A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,})?),?\s+(?:whe
 # Creek", "we're out on Route 4"
 _HERE_IN = re.compile(r"\bhere\s+in\s+((?!The\b)[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]{2,}){0,2})\b")
 _PLACE_FEATURE = re.compile(
-    r"\b(?:past|near|by|off|outside|behind|beyond|at|in|from)\s+((?:[A-Z][a-z]{2,}\s+){1,2}(?:Creek|Hollow|Valley|Ridge|Springs|Falls|Lake|Mill|Mills|Heights|Junction|Crossing|Corners|Landing|Bend|Flats|Hill|Hills|Gap|Gulch|Bluff|Bottoms)\b)"
+    r"\b(?:past|near|by|off|outside|behind|beyond|at|in|from)\s+((?:[A-Z][a-z]{2,}(?:'s)?\s+){1,2}(?:Creek|Hollow|Valley|Ridge|Springs|Falls|Lake|Mill|Mills|Heights|Junction|Crossing|Corners|Landing|Bend|Flats|Hill|Hills|Gap|Gulch|Bluff|Bottoms)\b)"
 )
+# "Anybody else out on Quarry Rd getting the crop duster drift?": a road the writer is out on
+_OUT_ON = re.compile(r"\b(?:out|up|down|over)\s+(?:on|off)\s+((?:[A-Z][a-z]{2,20}\s+){1,2}(?:Rd|Road|Ln|Lane|St|Street|Ave|Avenue|Pike|Trail|Drive)\b\.?)")
 _ROUTE = re.compile(r"\b(?:on|off|near|along|past|by|just\s+off)\s+((?:Route|Rt\.?|Highway|Hwy\.?|County\s+Road|State\s+Road|Farm\s+Road)\s?\d{1,4})\b")
 # a commenter introducing themselves: "Hi all, Tomasz from Gdańsk here", "Marge in Tulsa here"
 _FROM_HERE = re.compile(
@@ -1172,6 +1174,10 @@ def find_identifiers(text: str, *, clinical: bool = False, model: bool = True) -
             # "Had a TIA last year": a short word in capitals, in a comment not written in capitals, is an acronym
             and not (f[2] == "NAME" and not shouting and 2 <= f[1] - f[0] <= 4 and text[f[0] : f[1]].isalpha() and text[f[0] : f[1]].isupper())
             and not (f[2] == "DATE" and _event_date(clauses, f[0]))
+            # "Every July 5th is the same in our department": a date every year, nobody's
+            and not (f[2] == "DATE" and _EVERY_BEFORE.search(text, max(0, f[0] - 8), f[0]))
+            # "Somebody in Washington ought to try that drive": a state or its government, not a person
+            and not (f[2] == "NAME" and _state_not_name(text[f[0] : f[1]]))
             and not (not clinical and f[2] == "DATE" and _rating(text, f[0], f[1]))
             # in a Spanish sentence, lower-case words and the commonest Spanish words are no names or places
             # ("Muy buena la charla del martes"), for the rules and the model alike
@@ -1223,6 +1229,14 @@ def _event_date(clauses: _Clauses, position: int) -> bool:
     return clause is not None and clauses.event(clause)
 
 
+def _state_not_name(span: str) -> bool:
+    """Whether SPAN is a state that is no first name: "Somebody in Washington" is a place (or its government);
+    "my daughter Georgia" is a person."""
+    low = " ".join(span.lower().split())
+    return low in _STATES and low not in _name_lists()[0]
+
+
+_EVERY_BEFORE = re.compile(r"\b(?:every|each)\s+$", re.I)
 _PRONOUNS = frozenset("it that there here he she what who let where this everyone someone".split())
 _CONTRACTION_IN = re.compile(r"\w(?:n't|n’t|'re|'ve|'ll|'m)\b", re.I)
 _EPONYM_AFTER = re.compile(
@@ -1439,6 +1453,8 @@ def _rule_found(text: str, clinical: bool, clauses: _Clauses) -> list[tuple[int,
     for m in _PLACE_FEATURE.finditer(text) if not clinical else ():
         add(m.start(1), m.end(1), "LOCATION", 5)
     for m in _ROUTE.finditer(text) if not clinical and digits and _PERSONAL_WORD.search(text) else ():
+        add(m.start(1), m.end(1), "LOCATION", 5)
+    for m in _OUT_ON.finditer(text) if not clinical else ():
         add(m.start(1), m.end(1), "LOCATION", 5)
     for m in _STAFF_NAME.finditer(text) if not clinical else ():
         add(m.start(1), m.end(1), "NAME", 6)

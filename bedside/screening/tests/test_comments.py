@@ -847,7 +847,6 @@ _GENERAL_17 = [
     "Migraine is so much more than a headache, thank you for saying it.",
     "Vertigo vs dizziness: I never knew there was a difference.",
     "Cluster headaches are called suicide headaches for a reason.",
-    "The slurred speech section gave me chills, so important.",
     "Blood in the stool should never be ignored, glad you said it.",
     "Vomiting blood is always an emergency, right?",
     "Fainting at the sight of blood is more common than you'd think.",
@@ -890,6 +889,13 @@ _PERSONAL_17 = [
 ]
 
 
+def test_a_section_named_after_a_sign_is_a_topic() -> None:
+    # no emergency for the section's name, no fever for the idiom (whether the classifier then raises the
+    # sentence as a disclosure is its own call)
+    result = screen("The slurred speech section gave me chills, so important.", "comment")
+    assert result.urgency == "routine" and not any(r.label in ("stroke_signs", "fever") for r in result.reasons)
+
+
 def test_a_section_named_after_a_sign_is_no_cover_for_the_sign_itself() -> None:
     # "the slurred speech section" is a topic; a writer whose speech is slurred "this whole video" is not
     result = screen("my speech is slurred this whole video, is that a stroke?", "comment")
@@ -907,25 +913,112 @@ def test_seventeenth_round_disclosures_are_held(text: str) -> None:
     assert result.health_disclosure and result.decision == HOLD
 
 
+# --- eighteenth round: a mental-health practice; emergency-medicine education; a rural practice ----
+_GENERAL_18 = [
+    "Depression isn't just sadness, thank you for explaining that.",
+    "Is ADHD overdiagnosed, or are we just better at spotting it now?",  # everyone's "we"; spotting a pattern
+    "Chest pain is always worth checking. Don't be a hero.",
+    "Is the poison control number the same in every state?",
+    "So for choking it's coughing first, then back blows, then thrusts?",  # first-aid steps
+    "Fever isn't the enemy, it's the body fighting.",
+    "basically: can't breathe, chest pain, bad bleeding = ER. sprains, small cuts = urgent care.",  # a rule
+    "The post says to call 911 for stroke signs. Why not drive?",
+    "The part about not inducing vomiting surprised me.",
+    "Tetanus shot done, back to fencing",  # a vaccination
+    "Every July 5th is the same in our department: fireworks burns.",  # a date every year, nobody's
+    "Somebody in Washington ought to try that drive to the nearest hospital.",  # a government, not a person
+    "Loved Dr. Okafor's stress bucket explanation",  # the author credited
+]
+
+
+_SPAM_18 = [
+    "Lonely tonight? Meet singles near you at lovematch.co",
+    "ADHD meds prescribed in 10 minutes, no waitlist, no questions: quickrx.io",
+    "Become a certified phlebotomist in 3 weeks! Enroll today",
+    "Ringing ears gone in 3 days. Just search Quietex and thank me later",
+    "We buy used farm equipment, best cash offers, inbox me",
+    "Big Pharma doesn't want you to know this tea stops infections. DM for bulk pricing",
+]
+
+
+_IDENTIFIERS_18 = [
+    ("My parents are 79 and 83 and their AC is out", ["79"]),
+    ("Anybody else out on Miller Rd smelling the spraying?", ["Miller Rd"]),
+    ("Ticks are bad down at Hank's Crossing this year", ["Hank's Crossing"]),
+]
+
+
+_CRISES_18 = [
+    "My daughter said she wishes she wasn't alive and then laughed it off",  # told of someone else
+    "my husband keeps saying he's done and he just bought a rifle",
+    "My brother is giving away his tools and says he won't need them anymore",
+    "Our son posted goodbye messages last night and isn't answering",
+    "Sometimes I think the life insurance would do my kids more good than I do",
+    "Depression has won. Sorting out my will so nobody has to deal with the mess.",
+    "Neighbor said he's been thinking of taking the long walk out back",
+    "Don't see much reason to keep going since the farm sold",
+    "my mom stopped eating and says there's no point anymore",  # "stopped eating" negates nothing after "and says"
+    "Some nights I hold the pill bottle and count them",
+    "I can't promise I'll be safe tonight",
+    "my sister keeps saying the world would be better without her",
+]
+
+
+# emergencies in a rural voice, and disclosures without a subject
+_EMERGENCIES_18 = [
+    "my dad fell off the ladder and his leg is bent the wrong way",
+    "husband is sweaty and says his jaw and left arm hurt",
+    "just got bit by a rattlesnake on the hand",
+]
+
+
+_PERSONAL_18 = [
+    "Burnt out nurse here. Signed off with stress for a month.",
+    "Heatstroke at a county fair got me once, scary stuff",
+    "Selective mutism as a kid, teacher now.",
+    "ADHD + anxiety combo is exhausting",
+    "The whole family had pounding headaches before we found the CO leak",
+    "Urgent care put me on doxy for two weeks and it cleared up",
+    "I had a nervous breakdown at 40",
+]
+
+
+@pytest.mark.parametrize("text", _PERSONAL_18)
+def test_eighteenth_round_disclosures_are_held(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.health_disclosure and result.decision == HOLD
+
+
+@pytest.mark.parametrize("text", _EMERGENCIES_18)
+def test_eighteenth_round_emergencies(text: str) -> None:
+    result = screen(text, "comment")
+    assert result.urgency == "emergency" and result.decision == HOLD
+
+
+def test_a_writers_own_past_is_no_offer() -> None:
+    result = screen("I took Adderall in college without a prescription and felt guilty for years", "comment")
+    assert not result.spam and result.health_disclosure
+
+
 # --- the rounds' phrasings, one test per kind ----------------------------------------------
-@pytest.mark.parametrize("text", [*_GENERAL_12, *_GENERAL_13, *_GENERAL_14, *_GENERAL_15, *_GENERAL_16, *_GENERAL_17])
+@pytest.mark.parametrize("text", [*_GENERAL_12, *_GENERAL_13, *_GENERAL_14, *_GENERAL_15, *_GENERAL_16, *_GENERAL_17, *_GENERAL_18])
 def test_rounds_general_comments_are_published(text: str) -> None:
     result = screen(text, "comment")
     assert result.decision == PUBLISH, (result.identifiers, result.reasons)
 
 
-@pytest.mark.parametrize("text", [*_SPAM_12, *_SPAM_13, *_SPAM_14, *_SPAM_15, *_SPAM_16, *_SPAM_17])
+@pytest.mark.parametrize("text", [*_SPAM_12, *_SPAM_13, *_SPAM_14, *_SPAM_15, *_SPAM_16, *_SPAM_17, *_SPAM_18])
 def test_rounds_spam_is_rejected(text: str) -> None:
     assert screen(text, "comment").decision == REJECT
 
 
-@pytest.mark.parametrize(("text", "kept"), [*_IDENTIFIERS_12, *_IDENTIFIERS_13, *_IDENTIFIERS_14, *_IDENTIFIERS_15, *_IDENTIFIERS_16, *_IDENTIFIERS_17])
+@pytest.mark.parametrize(("text", "kept"), [*_IDENTIFIERS_12, *_IDENTIFIERS_13, *_IDENTIFIERS_14, *_IDENTIFIERS_15, *_IDENTIFIERS_16, *_IDENTIFIERS_17, *_IDENTIFIERS_18])
 def test_rounds_identifiers(text: str, kept: list[str]) -> None:
     result = screen(text, "comment")
     assert [text[i.start : i.end] for i in result.identifiers] == kept and (not kept or result.decision == HOLD)
 
 
-@pytest.mark.parametrize("text", [*_CRISES_14, *_CRISES_15, *_CRISES_16, *_CRISES_17])
+@pytest.mark.parametrize("text", [*_CRISES_14, *_CRISES_15, *_CRISES_16, *_CRISES_17, *_CRISES_18])
 def test_rounds_crises_are_held(text: str) -> None:
     result = screen(text, "comment")
     assert result.crisis and result.decision == HOLD
