@@ -961,6 +961,20 @@ _CRISES_18 = [
     "Some nights I hold the pill bottle and count them",
     "I can't promise I'll be safe tonight",
     "my sister keeps saying the world would be better without her",
+    # probes in the voices of earlier rounds' authors
+    "honestly everyone would be happier if i just disappeared",
+    "my old squad mate stopped answering and gave me his dog tags",
+    "Grandpa says he won't be a burden to us and is refusing to eat",
+    "Mom keeps talking about joining my late dad soon",
+    "my son would be better off with someone else and me gone",
+    "my cousin texted that she's going to jump",
+    "I'm running out of reasons to stay",
+    "Finally have a plan and I feel calm about it",
+    "He's been sitting in the car with the engine running in the closed garage",
+    "Started writing letters to my kids, just in case",
+    "this is the last time you'll hear from me",
+    "after the denial letter I loaded my pistol and sat with it",
+    "a veces quiero dormir y no despertar",
 ]
 
 
@@ -993,6 +1007,19 @@ def test_eighteenth_round_disclosures_are_held(text: str) -> None:
 def test_eighteenth_round_emergencies(text: str) -> None:
     result = screen(text, "comment")
     assert result.urgency == "emergency" and result.decision == HOLD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Going to join my husband in Florida for the winter",
+        "I said I'm going to jump in the pool with the kids",
+        "Patient portal denied me access again, so annoying",
+        "I sleep and never wake up rested",
+    ],
+)
+def test_eighteenth_round_crisis_patterns_leave_ordinary_plans_alone(text: str) -> None:
+    assert not screen(text, "comment").crisis
 
 
 def test_a_writers_own_past_is_no_offer() -> None:
