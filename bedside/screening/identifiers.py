@@ -1306,14 +1306,16 @@ def _eponym_disease(text: str, start: int, end: int) -> bool:
     if word is None:
         return False
     name, rest = word.group(), low[word.end() :]
-    return (name in _EPONYM_DISEASES and rest.startswith(("'s", "'"))) or (name.endswith("s") and name[:-1] in _EPONYM_DISEASES)
+    firsts = _name_lists()[0]  # "my friend Addison's mom" is a person's
+    return name not in firsts and ((name in _EPONYM_DISEASES and rest.startswith(("'s", "'"))) or (name.endswith("s") and name[:-1] in _EPONYM_DISEASES))
 
 
-# diseases called by a person's name alone, with or without "'s": "my husband has Parkinson's"
+# diseases called by a person's name alone, with or without "'s": "my husband has Parkinson's" (names that are
+# as often a person's, "Addison's", "Graves'", "Wilson's", "Bell's", are left to the eponym check before a disease word)
 _EPONYM_DISEASES = frozenset(
     """
-    parkinson alzheimer crohn hashimoto tourette asperger raynaud graves huntington addison cushing meniere
-    sjogren sjögren hodgkin gehrig paget peyronie dupuytren kawasaki wilson bell osgood perthes scheuermann
+    parkinson alzheimer crohn hashimoto tourette asperger raynaud meniere sjogren sjögren hodgkin gehrig peyronie
+    dupuytren osgood perthes scheuermann
     """.split()
 )
 

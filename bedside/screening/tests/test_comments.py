@@ -945,6 +945,7 @@ _IDENTIFIERS_18 = [
     ("My parents are 79 and 83 and their AC is out", ["79"]),
     ("Anybody else out on Miller Rd smelling the spraying?", ["Miller Rd"]),
     ("Ticks are bad down at Hank's Crossing this year", ["Hank's Crossing"]),
+    ("my friend Addison's mom has diabetes", ["Addison's"]),  # a first name, not the disease named after one
 ]
 
 
