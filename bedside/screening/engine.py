@@ -471,6 +471,12 @@ def screen(text: str, kind: str = "message", *, public_names: Collection[str] = 
     chances = personal.probabilities(text)
     if chances is not None:
         extra = _second_opinion(text, extra, chances)
+        if chances["crisis"] > personal.CRISIS_RAISE and not result.crisis:
+            # the crisis classifier's second opinion: a crisis in words the lexicon does not know
+            # ("the life insurance would do my family more good than I ever did") is held as one,
+            # and the writer is shown the crisis line at once
+            result.crisis, result.urgency = True, EMERGENCY
+            result.reasons = sorted([*result.reasons, Reason("suicidal", 0, len(text))], key=lambda r: (r.start, r.end))
     if extra:
         labels = {r.label for r in extra}
         result.health_disclosure = "health_disclosure" in labels

@@ -43,6 +43,13 @@ from bedside.screening.ner import Model
 MODEL = "data/personal.crfsuite"
 RAISE = 0.5
 VETO = 0.0
+# A second model on the same features: is the comment a suicide or self-harm crisis, the writer's or
+# someone else's? The crisis lexicon (engine.py) needs the wording it was written for; people write
+# "the life insurance would do my family more good than I ever did". Left one round of authors out at a
+# time, the lexicon flagged 149 of 186 labelled crises in the tuning parts and the lexicon or this model
+# above CRISIS_RAISE 170, for 4 more false flags in 6,706 other comments (docs/screening.md).
+CRISIS_MODEL = "data/crisis.crfsuite"
+CRISIS_RAISE = 0.5
 LABELS = ("N", "D", "A", "DA")
 _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+|[?!]")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
@@ -147,20 +154,31 @@ def _words(text: str) -> list[str]:
 
 _MODEL = Model(MODEL)
 model_file = _MODEL.swapped  # classify with the model in PATH inside the block (make eval)
+_CRISIS_MODEL = Model(CRISIS_MODEL)
+crisis_model_file = _CRISIS_MODEL.swapped
 
 
 def probabilities(text: str) -> dict[str, float] | None:
-    """{"health_disclosure", "advice_request", "personal": probability}, or None when no model
-    ships. "personal" is disclosure or advice request or both."""
+    """{"health_disclosure", "advice_request", "personal", "crisis": probability}, or None when no
+    comment classifier ships. "personal" is disclosure or advice request or both; "crisis" is 0
+    when the crisis model does not ship. The features are computed once for both models."""
     model = _MODEL.tagger()
     if model is None or not text.strip():
         return None
+    found = features(text)
     tagger = model.get()
-    tagger.set([features(text)])
+    tagger.set([found])
     known = set(tagger.labels())
     p = {label: tagger.marginal(label, 0) if label in known else 0.0 for label in LABELS}
+    crisis = 0.0
+    crisis_model = _CRISIS_MODEL.tagger()
+    if crisis_model is not None:
+        crisis_tagger = crisis_model.get()
+        crisis_tagger.set([found])
+        crisis = crisis_tagger.marginal("C", 0) if "C" in crisis_tagger.labels() else 0.0
     return {
         "health_disclosure": p["D"] + p["DA"],
         "advice_request": p["A"] + p["DA"],
         "personal": p["D"] + p["A"] + p["DA"],
+        "crisis": crisis,
     }

@@ -117,6 +117,23 @@ def train(sequences: list[tuple[list[list[str]], list[str]]], out: Path, *, c1: 
     trainer.train(str(out))
 
 
+def crisis_sequences(part: str) -> list[tuple[list[list[str]], list[str]]]:
+    """The comments of PART as one-item sequences labelled crisis (C) or not (N)."""
+    out = []
+    for path in COMMENT_FILES:
+        tuning, held_out = split(load(path))
+        for item in tuning + (held_out if part == "all" else []):
+            out.append(([personal.features(item["text"])], ["C" if item.get("crisis") else "N"]))
+    return out
+
+
+def train_crisis(part: str, out: Path) -> int:
+    """Train the crisis classifier on PART into OUT; return how many comments it read."""
+    sequences = crisis_sequences(part)
+    train(sequences, out, c1=0.05, c2=0.2, iterations=300)
+    return len(sequences)
+
+
 def train_personal(part: str, out: Path) -> int:
     """Train the comment classifier on PART into OUT; return how many comments it read."""
     sequences = personal_sequences(part)
@@ -157,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     per = sub.add_parser("personal")
     per.add_argument("--part", choices=("tuning", "all"), default="all")
     per.add_argument("--out", type=Path, default=DATA / personal.MODEL)
+    cri = sub.add_parser("crisis")
+    cri.add_argument("--part", choices=("tuning", "all"), default="all")
+    cri.add_argument("--out", type=Path, default=DATA / personal.CRISIS_MODEL)
     drugs = sub.add_parser("drugs")
     drugs.add_argument("--out", type=Path, default=DATA / "data" / "drugs.txt")
     args = parser.parse_args(argv)
@@ -184,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         synthetic = synthetic_sequences()
         train(sequences + synthetic, args.out)
         what = f"{len(sequences)} notes ({args.half}) and {len(synthetic)} synthetic notes"
+    elif args.model == "crisis":
+        what = f"{train_crisis(args.part, args.out)} comments ({args.part})"
     else:
         what = f"{train_personal(args.part, args.out)} comments ({args.part})"
     print(f"trained on {what}; wrote {args.out} ({args.out.stat().st_size:,} bytes)")

@@ -164,3 +164,24 @@ def test_model_spans_get_the_rules_checks(text: str, span: str, category: str, o
 
     start = text.index(span)
     assert _model_span_ok(text, start, start + len(span), category) is ok
+
+
+def test_crisis_classifier_holds_a_crisis_in_words_the_lexicon_does_not_know() -> None:
+    text = "My brother has been giving stuff away and talking like he won't be around."
+    result = screen(text, "comment")
+    assert result.crisis and result.urgency == "emergency" and result.decision == "hold"
+    assert ("suicidal", 0, len(text)) in [(r.label, r.start, r.end) for r in result.reasons]  # the classifier's, whole comment
+    calm = screen("Thanks for the great article about flu shots, booking mine this week!", "comment")
+    assert not calm.crisis and calm.decision == "publish"
+
+
+def test_crisis_classifier_is_scored_with_its_tuning_model(tmp_path: Path) -> None:
+    model = evaluate.tuning_crisis_classifier(tmp_path)
+    text = "My brother has been giving stuff away and talking like he won't be around."
+    shipped = personal.probabilities(text)
+    with personal.crisis_model_file(model):
+        tuning_only = personal.probabilities(text)
+    assert shipped is not None and tuning_only is not None and tuning_only["crisis"] != shipped["crisis"]
+    assert personal.probabilities(text) == shipped
+    crisis_labels = [labels[0] for _, labels in train.crisis_sequences("tuning")]
+    assert crisis_labels.count("C") >= 150 and set(crisis_labels) == {"C", "N"}
