@@ -388,29 +388,25 @@ def main(argv: list[str] | None = None) -> int:
             print(json.dumps(error, ensure_ascii=False))
 
     # the shipped classifier learnt from the held-out parts too: score with one that did not
-    with tempfile.TemporaryDirectory() as scratch, personal.model_file(tuning_classifier(Path(scratch))), personal.crisis_model_file(tuning_crisis_classifier(Path(scratch))):
-        _comments(args)
+    with tempfile.TemporaryDirectory() as scratch:
+        disclosure_model, crisis_model = tuning_classifiers(Path(scratch))
+        with personal.model_file(disclosure_model), personal.crisis_model_file(crisis_model):
+            _comments(args)
     _physionet(args)
     return 0
 
 
-def tuning_crisis_classifier(folder: Path) -> Path:
-    """The crisis classifier trained on the tuning parts only, in FOLDER."""
+def tuning_classifiers(folder: Path) -> tuple[Path, Path]:
+    """The comment classifier and the crisis classifier trained on the tuning parts only (a few
+    seconds; the features computed once for both), in FOLDER."""
     from bedside.screening import train
 
-    path = folder / "crisis-tuning.crfsuite"
-    train.train_crisis("tuning", path)
-    return path
-
-
-def tuning_classifier(folder: Path) -> Path:
-    """The comment classifier trained on the tuning parts only (a few seconds), in FOLDER."""
-    from bedside.screening import train
-
-    path = folder / "personal-tuning.crfsuite"
-    n = train.train_personal("tuning", path)
-    print(f"\ncomments scored with the classifier trained on the tuning parts only ({n} comments)", flush=True)
-    return path
+    comments = train.labelled_comments("tuning")
+    disclosure_model, crisis_model = folder / "personal-tuning.crfsuite", folder / "crisis-tuning.crfsuite"
+    n = train.train_personal("tuning", disclosure_model, comments)
+    train.train_crisis("tuning", crisis_model, comments)
+    print(f"\ncomments scored with the classifiers trained on the tuning parts only ({n} comments)", flush=True)
+    return disclosure_model, crisis_model
 
 
 def _comments(args: argparse.Namespace) -> None:

@@ -28,6 +28,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from bedside.screening import ner, personal
 from bedside.screening.evaluate import (
@@ -93,16 +94,28 @@ def synthetic_sequences(paths: tuple[Path, ...] = SYNTHETIC) -> list[tuple[list[
     return out
 
 
-def personal_sequences(part: str) -> list[tuple[list[list[str]], list[str]]]:
-    """The comments of PART ("tuning": the tuning parts only; "all": held-out parts too) as
-    one-item sequences labelled neither / disclosure / advice / both."""
-    out = []
+def labelled_comments(part: str) -> list[tuple[list[str], dict[str, Any]]]:
+    """(features, item) for the comments of PART ("tuning": the tuning parts only; "all": held-out
+    parts too), the features computed once for every model trained on them."""
+    out: list[tuple[list[str], dict[str, Any]]] = []
     for path in COMMENT_FILES:
         tuning, held_out = split(load(path))
-        for item in tuning + (held_out if part == "all" else []):
-            label = personal.label_of(bool(item["health_disclosure"]), bool(item["advice_request"]))
-            out.append(([personal.features(item["text"])], [label]))
+        out.extend((personal.features(item["text"]), item) for item in tuning + (held_out if part == "all" else []))
     return out
+
+
+def personal_sequences(part: str, comments: list[tuple[list[str], dict[str, Any]]] | None = None) -> list[tuple[list[list[str]], list[str]]]:
+    """The comments of PART (or COMMENTS, already read) as one-item sequences labelled neither /
+    disclosure / advice / both."""
+    return [
+        ([found], [personal.label_of(bool(item["health_disclosure"]), bool(item["advice_request"]))])
+        for found, item in (labelled_comments(part) if comments is None else comments)
+    ]
+
+
+def crisis_sequences(part: str, comments: list[tuple[list[str], dict[str, Any]]] | None = None) -> list[tuple[list[list[str]], list[str]]]:
+    """The comments of PART (or COMMENTS) as one-item sequences labelled crisis (C) or not (N)."""
+    return [([found], ["C" if item.get("crisis") else "N"]) for found, item in (labelled_comments(part) if comments is None else comments)]
 
 
 def train(sequences: list[tuple[list[list[str]], list[str]]], out: Path, *, c1: float = 0.05, c2: float = 0.01, iterations: int = 200) -> None:
@@ -117,26 +130,18 @@ def train(sequences: list[tuple[list[list[str]], list[str]]], out: Path, *, c1: 
     trainer.train(str(out))
 
 
-def crisis_sequences(part: str) -> list[tuple[list[list[str]], list[str]]]:
-    """The comments of PART as one-item sequences labelled crisis (C) or not (N)."""
-    out = []
-    for path in COMMENT_FILES:
-        tuning, held_out = split(load(path))
-        for item in tuning + (held_out if part == "all" else []):
-            out.append(([personal.features(item["text"])], ["C" if item.get("crisis") else "N"]))
-    return out
+def train_crisis(part: str, out: Path, comments: list[tuple[list[str], dict[str, Any]]] | None = None) -> int:
+    """Train the crisis classifier on PART (or COMMENTS) into OUT; return how many comments it read."""
+    return _train_comment_model(crisis_sequences(part, comments), out)
 
 
-def train_crisis(part: str, out: Path) -> int:
-    """Train the crisis classifier on PART into OUT; return how many comments it read."""
-    sequences = crisis_sequences(part)
-    train(sequences, out, c1=0.05, c2=0.2, iterations=300)
-    return len(sequences)
+def train_personal(part: str, out: Path, comments: list[tuple[list[str], dict[str, Any]]] | None = None) -> int:
+    """Train the comment classifier on PART (or COMMENTS) into OUT; return how many comments it read."""
+    return _train_comment_model(personal_sequences(part, comments), out)
 
 
-def train_personal(part: str, out: Path) -> int:
-    """Train the comment classifier on PART into OUT; return how many comments it read."""
-    sequences = personal_sequences(part)
+def _train_comment_model(sequences: list[tuple[list[list[str]], list[str]]], out: Path) -> int:
+    """The comment models' settings: chosen by leaving one genre out (docs/screening.md)."""
     train(sequences, out, c1=0.05, c2=0.2, iterations=300)
     return len(sequences)
 

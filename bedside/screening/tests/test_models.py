@@ -113,14 +113,21 @@ def test_evaluation_classifier_never_trains_on_held_out_comments() -> None:
     assert trained < shipped and all(tuple(personal.features(item["text"])) in shipped for item in held)
 
 
-def test_evaluation_scores_held_out_comments_with_the_tuning_model(tmp_path: Path) -> None:
-    model = evaluate.tuning_classifier(tmp_path)
+def test_evaluation_scores_held_out_comments_with_the_tuning_models(tmp_path: Path) -> None:
+    model, crisis_model = evaluate.tuning_classifiers(tmp_path)
     text = "on lamictal since uni and honestly never looked back"
     shipped = personal.probabilities(text)
     with personal.model_file(model):
         tuning_only = personal.probabilities(text)
     assert tuning_only is not None and tuning_only != shipped
     assert personal.probabilities(text) == shipped  # the shipped model is back after the block
+    # the crisis classifier likewise
+    text = "My brother has been giving stuff away and talking like he won't be around."
+    shipped = personal.probabilities(text)
+    with personal.crisis_model_file(crisis_model):
+        tuning_only = personal.probabilities(text)
+    assert shipped is not None and tuning_only is not None and tuning_only["crisis"] != shipped["crisis"]
+    assert personal.probabilities(text) == shipped
 
 
 def test_trainer_writes_a_model_that_tags(tmp_path: Path) -> None:
@@ -175,13 +182,6 @@ def test_crisis_classifier_holds_a_crisis_in_words_the_lexicon_does_not_know() -
     assert not calm.crisis and calm.decision == "publish"
 
 
-def test_crisis_classifier_is_scored_with_its_tuning_model(tmp_path: Path) -> None:
-    model = evaluate.tuning_crisis_classifier(tmp_path)
-    text = "My brother has been giving stuff away and talking like he won't be around."
-    shipped = personal.probabilities(text)
-    with personal.crisis_model_file(model):
-        tuning_only = personal.probabilities(text)
-    assert shipped is not None and tuning_only is not None and tuning_only["crisis"] != shipped["crisis"]
-    assert personal.probabilities(text) == shipped
+def test_crisis_classifier_learns_from_every_labelled_crisis() -> None:
     crisis_labels = [labels[0] for _, labels in train.crisis_sequences("tuning")]
     assert crisis_labels.count("C") >= 150 and set(crisis_labels) == {"C", "N"}
