@@ -130,7 +130,8 @@ RELATIVE, CONDITION, MEDICATION, MEDICATION_SPECIFIC, PROCEDURE, RESULT, BODY, S
     by_first_letter(v) for v in (RELATIVE, CONDITION, MEDICATION, MEDICATION_SPECIFIC, PROCEDURE, RESULT, BODY, SYMPTOM, SYMPTOM_VERB)
 )
 # "my flu shot", "our covid booster": a vaccination alone discloses no condition
-CONDITION += r"(?!\s+(?:shots?|jabs?|vaccines?|vaccinations?|boosters?)\b)"
+_VACCINATION = r"\s+(?:shots?|jabs?|vaccines?|vaccinations?|boosters?)\b"
+CONDITION += rf"(?!{_VACCINATION})"
 _FLAGS = re.IGNORECASE
 MY_REL = rf"(?:my|our)\s+(?:\d+[\s-]*(?:year|yr|month|week)s?[\s-]*old\b(?:\s+{RELATIVE})?|(?:little\s+|older\s+|younger\s+|baby\s+|teenage\s+|elderly\s+|adult\s+|oldest\s+|youngest\s+)?{RELATIVE})"
 
@@ -637,7 +638,7 @@ _PET = re.compile(
     r"(?:golden\s+|labrador\s+)?retrievers?|labradors?|poodles?|terriers?|spaniels?|beagles?|bulldogs?|doodles?|huskies|husky|dachshunds?|german\s+shepherds?)\b",
     _FLAGS,
 )
-_VACCINATION_AFTER = re.compile(r"\s+(?:shots?|jabs?|boosters?|vaccines?|vaccinations?)\b", _FLAGS)
+_VACCINATION_AFTER = re.compile(_VACCINATION, _FLAGS)  # "my last tetanus shot", as CONDITION reads it
 _TOOK_BEFORE = re.compile(r"\b(?:i|we|he|she|they)\s+(?:took|used|tried|was\s+taking|were\s+taking)\b", _FLAGS)
 _NO_IDEA = re.compile(r"i\s+had\s+no\s+(?:idea|clue)\b", _FLAGS)
 _QUOTED = re.compile(r'"[^"\n]{1,200}"|\u201c[^\u201d\n]{1,200}\u201d')

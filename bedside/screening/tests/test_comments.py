@@ -1017,6 +1017,7 @@ def test_eighteenth_round_emergencies(text: str) -> None:
         "I said I'm going to jump in the pool with the kids",
         "Patient portal denied me access again, so annoying",
         "I sleep and never wake up rested",
+        "Going to the lake and not coming back till Monday",
     ],
 )
 def test_eighteenth_round_crisis_patterns_leave_ordinary_plans_alone(text: str) -> None:
